@@ -1,0 +1,83 @@
+"""The graph families of the Generative Myopia experiments (Siami, Sec. 5).
+
+* :func:`barbell` -- Exp I: two ``K_n`` joined by one bridge (``n = 8``: 57 edges).
+* :func:`clique_chain` -- Exp II: complete blocks in a chain, consecutive blocks joined
+  by one bridge from the last node of block ``i`` to the first node of block ``i + 1``
+  (the paper does not say where its bridges sit; this is our documented rule).
+* :func:`planted_bridge_graph` -- random weighted pieces joined by planted bridges, for
+  testing eq. 3.1 away from the paper's symmetric examples.
+
+Nodes are integers; every function returns a networkx graph and the set of edges it
+planted as bridges (as sorted tuples).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+
+__all__ = ["barbell", "clique_chain", "planted_bridge_graph"]
+
+
+def barbell(n: int = 8) -> tuple[nx.Graph, set[tuple[int, int]]]:
+    """Two ``K_n`` on nodes ``0..n-1`` and ``n..2n-1`` joined by the bridge ``(n-1, n)``."""
+    if n < 2:
+        raise ValueError(f"a barbell needs cliques of at least 2 nodes, got {n}.")
+    G = nx.barbell_graph(n, 0)
+    return G, {(n - 1, n)}
+
+
+def clique_chain(sizes: tuple[int, ...] = (10, 15, 20)) -> tuple[nx.Graph, set[tuple[int, int]]]:
+    """Complete blocks of the given sizes in a chain, joined by single bridges.
+
+    Block ``i`` holds consecutive integers; the bridge leaves its last node for the first
+    node of block ``i + 1``.
+    """
+    if len(sizes) < 1 or min(sizes) < 1:
+        raise ValueError(f"block sizes must be positive, got {sizes}.")
+    G = nx.Graph()
+    bridges = set()
+    start = 0
+    for i, size in enumerate(sizes):
+        block = range(start, start + size)
+        G.add_nodes_from(block)
+        G.add_edges_from((u, v) for u in block for v in block if u < v)
+        if i > 0:
+            bridges.add((start - 1, start))
+            G.add_edge(start - 1, start)
+        start += size
+    return G, bridges
+
+
+def planted_bridge_graph(
+    rng: np.random.Generator, pieces: int = 3, size: tuple[int, int] = (4, 12), extra: float = 1.0
+) -> tuple[nx.Graph, set[tuple[int, int]]]:
+    """Random 2-edge-connected weighted pieces joined in a random tree of planted bridges.
+
+    Each piece is a random spanning tree closed into a cycle-rich graph: a Hamiltonian
+    cycle on its nodes (so no edge inside a piece is a bridge) plus about ``extra * size``
+    random chords.  Conductances are log-uniform in ``[0.1, 10]``.  Pieces are joined by
+    ``pieces - 1`` bridges attached to random nodes, which are then the only bridges.
+    """
+    G = nx.Graph()
+    start = 0
+    members = []
+    for _ in range(pieces):
+        s = int(rng.integers(size[0], size[1] + 1))
+        nodes = start + rng.permutation(s)
+        for a, b in zip(nodes, np.roll(nodes, 1)):
+            G.add_edge(int(a), int(b))
+        for _ in range(int(extra * s)):
+            a, b = rng.choice(nodes, 2, replace=False)
+            G.add_edge(int(a), int(b))
+        members.append(nodes)
+        start += s
+    bridges = set()
+    for i in range(1, pieces):
+        j = int(rng.integers(0, i))
+        a, b = int(rng.choice(members[j])), int(rng.choice(members[i]))
+        G.add_edge(a, b)
+        bridges.add((min(a, b), max(a, b)))
+    for u, v in G.edges:
+        G[u][v]["weight"] = float(10 ** rng.uniform(-1, 1))
+    return G, bridges

@@ -1,0 +1,76 @@
+"""Every location the reproduction reads or writes, named in one place.
+
+All functions take the repository ``root`` explicitly so that tests (and ``--root``) can
+point the whole pipeline at a scratch directory; :data:`REPO_ROOT` is the checkout itself.
+
+Layout under ``root``::
+
+    results/<preset>/<claim_id>.json   one result per claim and preset
+    figures/<name>.png                 figures of the default preset (committed)
+    figures/<preset>/<name>.png        figures of the other presets (not committed)
+    paper_claims.md                    the checklist, regenerated from results/default/
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "REPO_ROOT",
+    "checklist_path",
+    "figures_dir",
+    "relative_posix",
+    "result_path",
+    "results_dir",
+]
+
+REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+"""The checkout: the parent of the ``reproduce`` package directory."""
+
+
+def _check_name(value: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, got {type(value).__name__}.")
+    if not value or "/" in value or "\\" in value or value in (".", ".."):
+        raise ValueError(f"{what} {value!r} must be a non-empty name without path separators.")
+    return value
+
+
+def results_dir(root: Path, preset: str) -> Path:
+    """The directory holding the result files of ``preset``: ``root/results/<preset>``."""
+    return Path(root) / "results" / _check_name(preset, "preset")
+
+
+def result_path(root: Path, preset: str, claim_id: str) -> Path:
+    """The result file of one claim under one preset: ``results/<preset>/<claim_id>.json``."""
+    return results_dir(root, preset) / f"{_check_name(claim_id, 'claim id')}.json"
+
+
+def figures_dir(root: Path, preset: str) -> Path:
+    """Where figures go: ``root/figures`` for ``default``, ``root/figures/<preset>`` otherwise.
+
+    Only the default preset's figures are committed (``.gitignore`` has ``figures/*/``), so
+    a quick run never overwrites the figures the checklist links to.
+    """
+    base = Path(root) / "figures"
+    return base if _check_name(preset, "preset") == "default" else base / preset
+
+
+def checklist_path(root: Path) -> Path:
+    """The checklist file: ``root/paper_claims.md``."""
+    return Path(root) / "paper_claims.md"
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as a POSIX string, as stored in result files.
+
+    Raises
+    ------
+    ValueError
+        If ``path`` does not lie under ``root`` (a result must not point outside the repo).
+    """
+    resolved, base = Path(path).resolve(), Path(root).resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        raise ValueError(f"path {path} lies outside the repository root {root}.") from None

@@ -1,0 +1,54 @@
+"""Named presets: how much compute a run of the whole suite may spend.
+
+Each claim owns a frozen parameter dataclass per preset (``Claim.configs``); the preset
+itself carries what is common to every claim: the seed, the time budget and the device policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["PRESETS", "Preset", "get_preset"]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named scale for the whole suite.
+
+    Attributes
+    ----------
+    name : str
+        ``quick``, ``default`` or ``paper``.
+    description : str
+        What the preset is for, one sentence.
+    budget_s : float or None
+        Target wall-clock time of the whole suite on 2 CPU cores (None: no target).
+    seed : int
+        Master seed; every claim derives its own generator from it and its id.
+    use_gpu : bool
+        Whether claims may use CUDA when it is present (never required).
+    """
+
+    name: str
+    description: str
+    budget_s: float | None
+    seed: int = 0
+    use_gpu: bool = False
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p
+    for p in (
+        Preset("quick", "smoke scale for tests and CI: every claim runs, numbers are rough", 180.0),
+        Preset("default", "the README's main job: statistically meaningful on a 2-core laptop", 1200.0),
+        Preset("paper", "the papers' own scale; may take hours; uses a GPU when present", None, use_gpu=True),
+    )
+}
+
+
+def get_preset(name: str) -> Preset:
+    """The preset called ``name``; ``ValueError`` listing the valid names otherwise."""
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}; choose one of {', '.join(PRESETS)}.") from None

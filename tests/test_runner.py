@@ -1,0 +1,173 @@
+"""Tests of reproduce.runner: caching, forcing, errors, seeds and figure stamping."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+from toy_claims import make_claim
+
+from reproduce.atomic import sha256_file
+from reproduce.paths import figures_dir, result_path
+from reproduce.plotting import figure_source, stamp_source
+from reproduce.results import claim_rng, config_hash
+from reproduce.presets import PRESETS
+from reproduce.runner import RunRecord, run
+
+
+def _run(claims, root, preset="quick", **kwargs):
+    return run(claims, preset, root=root, progress=io.StringIO(), **kwargs)
+
+
+def _measured(root, claim_id, preset="quick"):
+    return json.loads(result_path(root, preset, claim_id).read_text())["measured"]
+
+
+def test_first_run_computes_second_is_cached_without_measuring(tmp_path):
+    calls = {}
+    claim = make_claim(calls=calls)
+    [first] = _run([claim], tmp_path)
+    assert (first.status, first.verdict, first.error) == ("computed", "reproduced", None)
+    assert calls["measure"] == 1
+    stored = result_path(tmp_path, "quick", claim.id).read_bytes()
+    [second] = _run([claim], tmp_path)
+    assert (second.status, second.verdict) == ("cached", "reproduced")
+    assert calls["measure"] == 1
+    assert result_path(tmp_path, "quick", claim.id).read_bytes() == stored
+
+
+def test_force_recomputes(tmp_path):
+    calls = {}
+    claim = make_claim(calls=calls)
+    _run([claim], tmp_path)
+    [record] = _run([claim], tmp_path, force=True)
+    assert record.status == "computed" and calls["measure"] == 2
+
+
+def test_changed_config_changes_hash_and_recomputes(tmp_path):
+    calls = {}
+    _run([make_claim(n=4, calls=calls)], tmp_path)
+    changed = make_claim(n=5, calls=calls)
+    [record] = _run([changed], tmp_path)
+    assert record.status == "computed" and calls["measure"] == 2
+    stored = json.loads(result_path(tmp_path, "quick", changed.id).read_text())
+    assert stored["config_hash"] == config_hash(changed, PRESETS["quick"])
+    assert len(stored["measured"]["draws"]) == 5
+
+
+def test_erroring_claim_is_reported_and_the_run_continues(tmp_path):
+    stream = io.StringIO()
+    claims = [make_claim("toy.bad", fail=True), make_claim("toy.good")]
+    bad, good = run(claims, "quick", root=tmp_path, progress=stream)
+    assert (bad.status, bad.verdict) == ("error", None)
+    assert "RuntimeError: toy failure" in bad.error
+    assert good.status == "computed"
+    assert not result_path(tmp_path, "quick", "toy.bad").exists()
+    assert result_path(tmp_path, "quick", "toy.good").exists()
+    log = stream.getvalue()
+    assert "[1/2] toy.bad ... ERROR" in log and "toy failure" in log
+    assert "[2/2] toy.good ... reproduced (" in log
+
+
+def test_differs_is_a_result_not_an_error(tmp_path):
+    [record] = _run([make_claim(verdict="differs")], tmp_path)
+    assert (record.status, record.verdict) == ("computed", "differs")
+
+
+def test_same_seed_same_values_other_seed_other_values(tmp_path):
+    claim = make_claim()
+    _run([claim], tmp_path / "a", seed=11)
+    _run([claim], tmp_path / "b", seed=11)
+    _run([claim], tmp_path / "c", seed=12)
+    assert _measured(tmp_path / "a", claim.id) == _measured(tmp_path / "b", claim.id)
+    assert _measured(tmp_path / "a", claim.id) != _measured(tmp_path / "c", claim.id)
+
+
+def test_measured_values_come_from_the_claims_own_stream(tmp_path):
+    claim = make_claim(n=6)
+    _run([claim], tmp_path, seed=5)
+    expected = claim_rng(5, claim.id).standard_normal(6)
+    assert np.array_equal(_measured(tmp_path, claim.id)["draws"], expected)
+
+
+def test_claim_ids_get_independent_streams_and_subsets_match_full_runs(tmp_path):
+    alpha, beta = make_claim("toy.alpha"), make_claim("toy.beta")
+    _run([alpha, beta], tmp_path / "full")
+    _run([beta], tmp_path / "only")
+    _run([beta, alpha], tmp_path / "reversed")
+    assert _measured(tmp_path / "full", "toy.alpha") != _measured(tmp_path / "full", "toy.beta")
+    assert _measured(tmp_path / "full", "toy.beta") == _measured(tmp_path / "only", "toy.beta")
+    assert _measured(tmp_path / "full", "toy.alpha") == _measured(tmp_path / "reversed", "toy.alpha")
+
+
+def test_figures_are_listed_and_stamped_with_the_result_digest(tmp_path):
+    seen = []
+    claim = make_claim(seen=seen)
+    _run([claim], tmp_path, preset="default")
+    path = result_path(tmp_path, "default", claim.id)
+    result = json.loads(path.read_text())
+    assert result["figures"] == [f"figures/{claim.id}.png"]
+    assert figure_source(tmp_path / result["figures"][0]) == sha256_file(path)
+    # The figure function saw the stored result (JSON round trip: nan as a string).
+    assert {k: v for k, v in seen[0].items() if k != "figures"} == {
+        k: v for k, v in result.items() if k != "figures"
+    }
+    assert seen[0]["measured"]["ratio"] == "nan"
+
+
+def test_quick_figures_go_to_their_own_directory(tmp_path):
+    claim = make_claim()
+    _run([claim], tmp_path, preset="quick")
+    assert (figures_dir(tmp_path, "quick") / f"{claim.id}.png").is_file()
+    assert not (tmp_path / "figures" / f"{claim.id}.png").exists()
+
+
+def test_cached_run_redraws_a_missing_or_stale_figure(tmp_path):
+    calls, seen = {}, []
+    claim = make_claim(calls=calls, seen=seen)
+    _run([claim], tmp_path)
+    path = result_path(tmp_path, "quick", claim.id)
+    figure = tmp_path / json.loads(path.read_text())["figures"][0]
+
+    figure.unlink()
+    [record] = _run([claim], tmp_path)
+    assert record.status == "cached" and figure.is_file() and len(seen) == 2
+    assert figure_source(figure) == sha256_file(path)
+
+    stamp_source(figure, "0" * 64)
+    _run([claim], tmp_path)
+    assert figure_source(figure) == sha256_file(path) and len(seen) == 3
+
+    _run([claim], tmp_path)  # everything fresh: nothing is redrawn
+    assert len(seen) == 3 and calls["measure"] == 1
+
+
+def test_no_figures(tmp_path):
+    claim = make_claim()
+    _run([claim], tmp_path, figures=False)
+    assert json.loads(result_path(tmp_path, "quick", claim.id).read_text())["figures"] == []
+    assert not figures_dir(tmp_path, "quick").exists()
+
+
+def test_progress_lines_and_records(tmp_path):
+    stream = io.StringIO()
+    records = run([make_claim("toy.alpha"), make_claim("toy.beta")], "quick", root=tmp_path, progress=stream)
+    assert all(isinstance(r, RunRecord) for r in records)
+    assert [r.claim_id for r in records] == ["toy.alpha", "toy.beta"]
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith("[1/2] toy.alpha ... reproduced (")
+    run([make_claim("toy.alpha")], "quick", root=tmp_path, progress=stream)
+    assert stream.getvalue().splitlines()[-1] == "[1/1] toy.alpha ... reproduced (cached)"
+
+
+def test_bad_arguments_fail_before_running(tmp_path):
+    calls = {}
+    with pytest.raises(ValueError, match="unknown preset"):
+        _run([make_claim(calls=calls)], tmp_path, preset="huge")
+    with pytest.raises(TypeError, match="Claim"):
+        _run(["toy.alpha"], tmp_path)
+    with pytest.raises(ValueError, match="seed"):
+        _run([make_claim(calls=calls)], tmp_path, seed=-1)
+    assert calls["measure"] == 0
