@@ -161,20 +161,20 @@ def graph_arrays(G: Any, weight: str | None = "weight") -> EdgeArrays:
     heads = np.fromiter((index[v] for _, v, _ in triples), dtype=np.int64, count=m)
     raw = [x for _, _, x in triples]
     try:
-        w = np.array(raw, dtype=np.float64)
-    except (TypeError, ValueError):
-        bad = next(x for x in raw if not _is_real(x))
-        raise TypeError(f"edge weight {weight!r} must be a real number, got {bad!r}.") from None
+        arr = np.array(raw)
+    except (TypeError, ValueError):  # ragged values such as [1.0]
+        arr = np.array(raw, dtype=object)
+    if arr.size and arr.dtype.kind not in "iuf":
+        bad = next((x for x in raw if not _is_real(x)), raw[0])
+        raise TypeError(f"edge weight {weight!r} must be a real number, got {bad!r}.")
+    w = arr.astype(np.float64, copy=False).reshape(-1)
     _check_conductances(w)
     return EdgeArrays(len(nodes), tails, heads, w, nodes)
 
 
 def _is_real(x: Any) -> bool:
-    try:
-        float(x)
-    except (TypeError, ValueError):
-        return False
-    return not isinstance(x, str)
+    """True for ints and floats (Python or numpy), False for str, bool, None, containers."""
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
 
 
 def merge_parallel_edges(edges: EdgeArrays) -> PairArrays:

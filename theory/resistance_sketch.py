@@ -55,7 +55,7 @@ def sketch_size(m: int, epsilon: float, jl_constant: float = 8.0) -> int:
     """
     if m < 1:
         return 1
-    return max(1, math.ceil(jl_constant * math.log(max(m, 2)) / epsilon**2))
+    return max(1, math.ceil(jl_constant * math.log(m) / epsilon**2))
 
 
 def sketch_pair_resistances(
