@@ -13,7 +13,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strategies import (
@@ -471,6 +471,7 @@ def max_relative_error(approx: dict, exact: dict) -> float:
 
 
 @pytest.mark.parametrize("epsilon", [0.3, 0.5])
+@settings(max_examples=25)  # each example runs three sketches of up to ~1000 projections
 @given(connected_graphs(min_nodes=8, max_nodes=20, min_extra_edges=6, max_extra_edges=25))
 def test_approx_within_epsilon_with_rigorous_constant(epsilon, G):
     # With C = 24 the JL union bound gives failure probability at most

@@ -281,10 +281,17 @@ def resistance_matrix(G: Any, nodelist: list | None = None, *, weight: str | Non
     pairs = merge_parallel_edges(edges)
     L = laplacian_matrix(edges.n, pairs.tails, pairs.heads, pairs.conductances)
     _, labels = connected_components(L, directed=False)
+    local = np.empty(edges.n, dtype=np.int64)
     full = np.full((edges.n, edges.n), np.inf)
     for comp in np.unique(labels):
         members = np.flatnonzero(labels == comp)
-        X = _grounded_inverse(L[members][:, members].toarray())
+        local[members] = np.arange(members.size)
+        inside = labels[pairs.tails] == comp
+        inv = _grounded_lower_inverse(
+            members.size, local[pairs.tails[inside]], local[pairs.heads[inside]], pairs.conductances[inside]
+        )
+        X = np.zeros((members.size, members.size))
+        X[:-1, :-1] = np.tril(inv) + np.tril(inv, -1).T
         d = np.diag(X)
         full[np.ix_(members, members)] = d[:, None] + d[None, :] - 2 * X
     np.fill_diagonal(full, 0.0)
@@ -332,23 +339,43 @@ def _component_of(edges: EdgeArrays, node: int) -> tuple[int, np.ndarray, sp.csr
     return int(labels[node]), members, L[members][:, members]
 
 
-def _grounded_inverse(Lc: np.ndarray) -> np.ndarray:
-    """Inverse of a connected Laplacian grounded at its last node, padded with zeros.
+def _grounded_lower_inverse(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Lower triangle of the inverse of a connected Laplacian grounded at node ``s - 1``.
 
-    ``X[u, u] + X[v, v] - 2 X[u, v]`` is then ``R_eff(u, v)`` for every pair.
+    The grounded Laplacian (``s - 1`` square, Fortran order so LAPACK works in place) is
+    assembled from the local edge list; ``dpotrf`` + ``dpotri`` then cost ``s**3`` flops.
+    Only the lower triangle of the result is meaningful.
     """
-    s = Lc.shape[0]
-    X = np.zeros((s, s))
-    if s > 1:
-        c, info = sla.lapack.dpotrf(Lc[:-1, :-1], lower=1)
-        if info != 0:
-            raise np.linalg.LinAlgError("grounded Laplacian is not positive definite.")
-        inv, info = sla.lapack.dpotri(c, lower=1)
-        if info != 0:
-            raise np.linalg.LinAlgError("could not invert the grounded Laplacian.")
-        inv = np.tril(inv)
-        X[:-1, :-1] = inv + np.tril(inv, -1).T
-    return X
+    g = s - 1
+    A = np.zeros((g, g), order="F")
+    if g == 0:
+        return A
+    deg = np.bincount(lt, weights=w, minlength=s) + np.bincount(lh, weights=w, minlength=s)
+    A[np.diag_indices(g)] = deg[:g]
+    inner = (lt < g) & (lh < g)
+    hi = np.maximum(lt[inner], lh[inner])
+    lo = np.minimum(lt[inner], lh[inner])
+    np.subtract.at(A, (hi, lo), w[inner])  # lower triangle only: that is what dpotrf reads
+    c, info = sla.lapack.dpotrf(A, lower=1, overwrite_a=1)
+    if info != 0:
+        raise np.linalg.LinAlgError("grounded Laplacian is not positive definite.")
+    inv, info = sla.lapack.dpotri(c, lower=1, overwrite_c=1)
+    if info != 0:
+        raise np.linalg.LinAlgError("could not invert the grounded Laplacian.")
+    return inv
+
+
+def _dense_pair_resistances(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``X_uu + X_vv - 2 X_uv`` from the grounded inverse ``X`` (zero row/column at ``s - 1``)."""
+    inv = _grounded_lower_inverse(s, lt, lh, w)
+    g = s - 1
+    diag = np.zeros(s)
+    diag[:g] = np.diagonal(inv)
+    hi, lo = np.maximum(lt, lh), np.minimum(lt, lh)
+    off = np.zeros(lt.size)
+    inside = hi < g
+    off[inside] = inv[hi[inside], lo[inside]]
+    return diag[lt] + diag[lh] - 2 * off
 
 
 def _exact_pair_resistances(n: int, t: np.ndarray, h: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -356,8 +383,9 @@ def _exact_pair_resistances(n: int, t: np.ndarray, h: np.ndarray, w: np.ndarray)
     r = np.full(t.size, np.nan)
     if t.size == 0:
         return r
-    L = laplacian_matrix(n, t, h, w)
-    ncomp, labels = connected_components(L, directed=False)
+    ncomp, labels = connected_components(
+        sp.csr_matrix((np.ones(t.size), (t, h)), shape=(n, n)), directed=False
+    )
     node_order = np.argsort(labels, kind="stable")
     node_bounds = np.searchsorted(labels[node_order], np.arange(ncomp + 1))
     local = np.empty(n, dtype=np.int64)
@@ -370,25 +398,18 @@ def _exact_pair_resistances(n: int, t: np.ndarray, h: np.ndarray, w: np.ndarray)
         if idx.size < members.size:  # a tree: every edge is a bridge, set by the caller
             continue
         local[members] = np.arange(members.size)
-        lt, lh = local[t[idx]], local[h[idx]]
-        Lc = L[members][:, members]
-        r[idx] = _component_resistances(Lc, lt, lh)
+        r[idx] = _component_resistances(members.size, local[t[idx]], local[h[idx]], w[idx])
     return r
 
 
-def _component_resistances(Lc: sp.csr_matrix, lt: np.ndarray, lh: np.ndarray) -> np.ndarray:
-    """Exact resistances of node pairs of one connected component (grounded at its last node)."""
-    s = Lc.shape[0]
+def _component_resistances(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Exact resistances of the edges of one connected component (grounded at node ``s - 1``)."""
     if s <= DENSE_MAX:
-        X = _grounded_inverse(Lc.toarray())
-        return X[lt, lt] + X[lh, lh] - 2 * X[lt, lh]
-    lu = splu(
-        Lc[:-1, :-1].tocsc(), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-        options={"SymmetricMode": True},
-    )
+        return _dense_pair_resistances(s, lt, lh, w)
+    grounded = laplacian_matrix(s, lt, lh, w)[:-1, :-1].tocsc()
+    lu = splu(grounded, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
     if lu.nnz * DENSE_FILL_RATIO > s * s and s <= DENSE_LIMIT:
-        X = _grounded_inverse(Lc.toarray())
-        return X[lt, lt] + X[lh, lh] - 2 * X[lt, lh]
+        return _dense_pair_resistances(s, lt, lh, w)
     return _sparse_selected_resistances(lu, s, lt, lh)
 
 

@@ -35,7 +35,7 @@ buys nothing; on the graphs where ``"auto"`` picks CG (condition number of the J
 scaled Laplacian ~10) the induced error in each ``R_e`` is ~1e-6.
 """
 
-PILOT_MAXITER = 150
+PILOT_MAXITER = 100
 """``solver="auto"`` keeps CG only if a pilot solve converges within this many iterations."""
 
 BLOCK_CAP = 16
@@ -129,7 +129,7 @@ def _choose_solver(M: sp.csr_matrix, solver: str, inc: sp.csr_matrix, rng_for_pi
         if M.shape[0] == 0:
             solver = "direct"
         else:
-            pilot = inc @ (2.0 * rng_for_pilot.integers(0, 2, size=(inc.shape[1], 2)) - 1.0)
+            pilot = inc @ (2.0 * rng_for_pilot.integers(0, 2, size=(inc.shape[1], 1)) - 1.0)
             _, iterations = block_pcg(M, pilot, rtol=CG_RTOL, maxiter=PILOT_MAXITER)
             solver = "cg" if iterations < PILOT_MAXITER else "direct"
     if solver == "cg":
