@@ -67,6 +67,9 @@ take about the same time.  Denser factors (random expanders) go dense.
 DENSE_LIMIT = 12000
 """Largest component the dense fallback may take (its inverse needs ``8 s**2`` bytes)."""
 
+SPARSE_BLOCK_BYTES = 2**27
+"""Memory for one block of inverse columns on the sparse path (at most 512 columns)."""
+
 
 def edge_resistances(
     G: Any,
@@ -227,7 +230,7 @@ def resistance(G: Any, u: Any, v: Any, *, weight: str | None = "weight") -> floa
     a, b = index[u], index[v]
     if a == b:
         return 0.0
-    comp, members, L = _component_of(edges, a)
+    members, L = _component_of(edges, a)
     if b not in members:
         return math.inf
     local = {node: i for i, node in enumerate(members.tolist())}
@@ -331,12 +334,13 @@ def _edge_resistances(
     return out
 
 
-def _component_of(edges: EdgeArrays, node: int) -> tuple[int, np.ndarray, sp.csr_matrix]:
+def _component_of(edges: EdgeArrays, node: int) -> tuple[np.ndarray, sp.csr_matrix]:
+    """Nodes of ``node``'s connected component and the component's Laplacian."""
     pairs = merge_parallel_edges(edges)
     L = laplacian_matrix(edges.n, pairs.tails, pairs.heads, pairs.conductances)
     _, labels = connected_components(L, directed=False)
     members = np.flatnonzero(labels == labels[node])
-    return int(labels[node]), members, L[members][:, members]
+    return members, L[members][:, members]
 
 
 def _grounded_lower_inverse(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -426,7 +430,7 @@ def _sparse_selected_resistances(lu: Any, s: int, lt: np.ndarray, lh: np.ndarray
     row = np.where(lt != ground, lh, lt)
     diag = np.zeros(s)
     offdiag = np.zeros(lt.size)
-    block = int(max(16, min(512, 2**24 // s)))
+    block = int(max(1, min(512, SPARSE_BLOCK_BYTES // (8 * s))))
     by_col = np.argsort(col, kind="stable")
     starts = np.searchsorted(col[by_col], np.arange(0, ground + block, block))
     for b, j0 in enumerate(range(0, ground, block)):
