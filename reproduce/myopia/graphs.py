@@ -4,11 +4,14 @@
 * :func:`clique_chain` -- Exp II: complete blocks in a chain, consecutive blocks joined
   by one bridge from the last node of block ``i`` to the first node of block ``i + 1``
   (the paper does not say where its bridges sit; this is our documented rule).
+* :func:`visible_bridge` -- Exp III: the barbell with its bridge thickened to ``k`` edges
+  ``(i, n + i)``, ``i < k``, joining the two cliques.
 * :func:`planted_bridge_graph` -- random weighted pieces joined by planted bridges, for
   testing eq. 3.1 away from the paper's symmetric examples.
 
 Nodes are integers; every function returns a networkx graph and the set of edges it
-planted as bridges (as sorted tuples).
+planted as bridges / cross edges (as sorted tuples).  :func:`edge_frequencies` gives the
+training frequency of each edge, aligned with ``G.edges()``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-__all__ = ["barbell", "clique_chain", "planted_bridge_graph"]
+__all__ = ["barbell", "clique_chain", "edge_arrays", "edge_frequencies", "planted_bridge_graph", "visible_bridge"]
 
 
 def barbell(n: int = 8) -> tuple[nx.Graph, set[tuple[int, int]]]:
@@ -47,6 +50,38 @@ def clique_chain(sizes: tuple[int, ...] = (10, 15, 20)) -> tuple[nx.Graph, set[t
             G.add_edge(start - 1, start)
         start += size
     return G, bridges
+
+
+def visible_bridge(n: int = 8, k: int = 1) -> tuple[nx.Graph, set[tuple[int, int]]]:
+    """Two ``K_n`` (nodes ``0..n-1`` and ``n..2n-1``) joined by the ``k`` edges ``(i, n + i)``.
+
+    ``k = 1`` is a barbell whose bridge sits at node 0 (not at ``n - 1``); for ``k >= 2`` no
+    cross edge is a bridge any more, and each has ``R_eff`` below 1.
+    """
+    if not 1 <= k <= n:
+        raise ValueError(f"the bridge thickness k must be between 1 and n = {n}, got {k}.")
+    G = nx.complete_graph(n)
+    G.add_edges_from((u + n, v + n) for u, v in nx.complete_graph(n).edges())
+    cross = {(i, n + i) for i in range(k)}
+    G.add_edges_from(cross)
+    return G, cross
+
+
+def edge_arrays(G: nx.Graph) -> tuple[int, np.ndarray, np.ndarray]:
+    """``(n, tails, heads)`` of a graph on nodes ``0..n-1``, edges in ``G.edges()`` order."""
+    if set(G) != set(range(G.number_of_nodes())):
+        raise ValueError("edge_arrays needs nodes labelled 0 .. n-1.")
+    E = np.array(list(G.edges()), dtype=np.int64).reshape(-1, 2)
+    return G.number_of_nodes(), E[:, 0], E[:, 1]
+
+
+def edge_frequencies(G: nx.Graph, rare: set[tuple[int, int]], common: float = 0.95, rare_freq: float = 0.05) -> np.ndarray:
+    """Training frequency of every edge of ``G`` (``G.edges()`` order): ``rare_freq`` on the
+    edges in ``rare``, ``common`` elsewhere (Exp I: 0.05 and 0.95 [paper])."""
+    for name, x in (("common", common), ("rare_freq", rare_freq)):
+        if not 0.0 <= x <= 1.0:
+            raise ValueError(f"{name} must be a frequency in [0, 1], got {x!r}.")
+    return np.array([rare_freq if (min(u, v), max(u, v)) in rare else common for u, v in G.edges()])
 
 
 def planted_bridge_graph(
