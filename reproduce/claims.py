@@ -42,6 +42,8 @@ KINDS = ("paper", "extension")
 CLAIM_MODULES = (
     "reproduce.myopia.reff_bridge",
     "reproduce.myopia.reff_cost",
+    "reproduce.myopia.table1_barbell",
+    "reproduce.myopia.table2_chain",
 )
 """Modules whose import registers claims.  To add a claim, add its module here."""
 

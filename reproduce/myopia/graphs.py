@@ -30,26 +30,50 @@ def barbell(n: int = 8) -> tuple[nx.Graph, set[tuple[int, int]]]:
     return G, {(n - 1, n)}
 
 
-def clique_chain(sizes: tuple[int, ...] = (10, 15, 20)) -> tuple[nx.Graph, set[tuple[int, int]]]:
-    """Complete blocks of the given sizes in a chain, joined by single bridges.
+def clique_chain(
+    sizes: tuple[int, ...] = (10, 15, 20),
+    thickness: tuple[int, ...] | None = None,
+    density: float = 1.0,
+    rng: np.random.Generator | None = None,
+) -> tuple[nx.Graph, set[tuple[int, int]]]:
+    """Blocks of the given sizes in a chain, consecutive blocks joined by cross edges.
 
-    Block ``i`` holds consecutive integers; the bridge leaves its last node for the first
-    node of block ``i + 1``.
+    Block ``i`` holds consecutive integers.  Link ``i`` (between blocks ``i`` and ``i+1``)
+    has ``thickness[i]`` cross edges (default 1 each: a bridge), the ``j``-th joining the
+    ``j``-th last node of block ``i`` to the ``j``-th node of block ``i + 1``.  With
+    ``density < 1`` each block is a ``G(n, density)`` random graph drawn with ``rng``
+    (retried until connected) instead of complete.  Returns the graph and its cross edges.
     """
     if len(sizes) < 1 or min(sizes) < 1:
         raise ValueError(f"block sizes must be positive, got {sizes}.")
+    thickness = (1,) * (len(sizes) - 1) if thickness is None else tuple(thickness)
+    if len(thickness) != len(sizes) - 1 or min(thickness, default=1) < 1:
+        raise ValueError(f"thickness needs {len(sizes) - 1} positive entries, got {thickness}.")
+    if not 0.0 < density <= 1.0:
+        raise ValueError(f"density must lie in (0, 1], got {density!r}.")
+    if density < 1.0 and rng is None:
+        raise ValueError("random blocks (density < 1) need an rng.")
     G = nx.Graph()
-    bridges = set()
+    cross = set()
     start = 0
     for i, size in enumerate(sizes):
-        block = range(start, start + size)
+        block = list(range(start, start + size))
         G.add_nodes_from(block)
-        G.add_edges_from((u, v) for u in block for v in block if u < v)
+        if density >= 1.0:
+            G.add_edges_from((u, v) for u in block for v in block if u < v)
+        else:
+            while True:
+                B = nx.gnp_random_graph(size, density, seed=int(rng.integers(2**31)))
+                if nx.is_connected(B):
+                    break
+            G.add_edges_from((start + u, start + v) for u, v in B.edges())
         if i > 0:
-            bridges.add((start - 1, start))
-            G.add_edge(start - 1, start)
+            for j in range(thickness[i - 1]):
+                e = (start - 1 - j, start + j)
+                cross.add(e)
+                G.add_edge(*e)
         start += size
-    return G, bridges
+    return G, cross
 
 
 def visible_bridge(n: int = 8, k: int = 1) -> tuple[nx.Graph, set[tuple[int, int]]]:

@@ -1,0 +1,132 @@
+"""Shared parts of the Table 1 / Table 2 claims: the paper's rows, the per-row comparison,
+and the bar-chart figure.  Each table's claim module defines its own workload."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from reproduce.claims import Judgement
+from reproduce.myopia.protocol import binomial_tolerance, mean_tolerance
+from theory.sparsifiers import METHODS
+
+__all__ = ["LABELS", "compare_rows", "draw_table_figure", "format_rows", "judge_table"]
+
+LABELS = {
+    "random": "random sampling",
+    "standard": "standard diffusion",
+    "weighted": "weighted diffusion",
+    "oracle": "spectral oracle",
+}
+"""Row names as the paper prints them."""
+
+PAPER_TRIALS = 500
+"""K of Algorithm 5.1 [paper]."""
+
+
+def compare_rows(paper: Mapping[str, Mapping[str, float]], ours: Mapping[str, Mapping[str, float]], trials: int) -> dict:
+    """Per method: our numbers minus the paper's, the 99% Monte-Carlo tolerances, and pass/fail.
+
+    Connectivity uses a two-proportion interval (paper K = 500 vs our ``trials``) plus the
+    0.1% printing resolution; the RSE mean a two-mean interval with both standard deviations
+    plus the 0.01 printing resolution.
+    """
+    out = {}
+    for method in METHODS:
+        p, o = paper[method], ours[method]
+        tol_c = binomial_tolerance(p["connectivity"], o["connectivity"], PAPER_TRIALS, trials)
+        tol_r = mean_tolerance(p["rse_std"], o["rse_std"], PAPER_TRIALS, trials)
+        d_c = o["connectivity"] - p["connectivity"]
+        d_r = o["rse_mean"] - p["rse_mean"]
+        out[method] = {
+            "connectivity_diff": d_c,
+            "connectivity_tolerance": tol_c,
+            "rse_mean_diff": d_r,
+            "rse_mean_tolerance": tol_r,
+            "within": bool(abs(d_c) <= tol_c and abs(d_r) <= tol_r),
+        }
+    return out
+
+
+def judge_table(values: Mapping[str, Any], paper: Mapping[str, Mapping[str, float]], label: str) -> Judgement:
+    """Reproduced iff every row is within its 99% Monte-Carlo tolerance under floor rounding.
+
+    ``values`` holds ``floor``/``ceil`` rows and their ``comparison_floor``/``comparison_ceil``.
+    """
+    cmp_f, cmp_c = values["comparison_floor"], values["comparison_ceil"]
+    off = [m for m in METHODS if not cmp_f[m]["within"]]
+    off_ceil = [m for m in METHODS if not cmp_c[m]["within"]]
+    tolerance = {
+        "rule": "per row: |ours - paper| <= 99% two-sample Monte-Carlo interval + printed rounding",
+        "connectivity": {m: cmp_f[m]["connectivity_tolerance"] for m in METHODS},
+        "rse_mean": {m: cmp_f[m]["rse_mean_tolerance"] for m in METHODS},
+    }
+    if not off_ceil:
+        ceil_note = "all rows are also within tolerance with ceil rounding"
+    else:
+        ceil_note = "with ceil rounding outside: " + ", ".join(LABELS[m] for m in off_ceil)
+    if not off:
+        return Judgement(
+            "reproduced", f"All four rows of {label} are within the Monte-Carlo tolerance (floor rounding); {ceil_note}.", tolerance
+        )
+    details = "; ".join(
+        f"{LABELS[m]}: connectivity {100 * values['floor'][m]['connectivity']:.1f}% vs "
+        f"{100 * paper[m]['connectivity']:.1f}%, RSE {values['floor'][m]['rse_mean']:.2f} vs {paper[m]['rse_mean']:.2f}"
+        for m in off
+    )
+    return Judgement("differs", f"{label} rows outside tolerance (floor rounding): {details}; {ceil_note}.", tolerance)
+
+
+def format_rows(rows: Mapping[str, Mapping[str, float]]) -> str:
+    """``"random 42.0% / 0.70; standard ..."``: connectivity and mean RSE per method."""
+    return "; ".join(
+        f"{m} {100 * rows[m]['connectivity']:.1f}% / {rows[m]['rse_mean']:.2f}" for m in METHODS
+    )
+
+
+def draw_table_figure(result: Mapping[str, Any], out_path: Path, title: str, scatter: Mapping[str, Any]) -> Path:
+    """Frequency vs R_eff scatter (the blind spot) and paper-vs-ours bars for connectivity and RSE."""
+    import matplotlib.pyplot as plt
+
+    from reproduce.plotting import save_figure
+
+    m = result["measured"]
+    paper = result["paper_value"]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+
+    ax = axes[0]
+    f = np.asarray(scatter["frequency"])
+    r = np.asarray(scatter["resistance"])
+    bridge = np.asarray(scatter["is_bridge"], bool)
+    jitter = np.asarray(scatter["jitter"])
+    ax.scatter(f[~bridge] + jitter[~bridge], r[~bridge], s=14, color="0.5", label="clique edges")
+    ax.scatter(f[bridge] + jitter[bridge], r[bridge], s=60, color="crimson", marker="D", label="bridges")
+    ax.set_xlabel("training frequency P_freq(e)")
+    ax.set_ylabel("effective resistance R_eff(e) (unit conductances)")
+    ax.set_title("the blind spot: rare but mandatory edges")
+    ax.set_xlim(-0.05, 1.05)
+    ax.legend(loc="center")
+
+    x = np.arange(len(METHODS))
+    width = 0.26
+    trials = m["trials"]
+    for ax, key, ylabel in ((axes[1], "connectivity", "connectivity (% of trials)"), (axes[2], "rse_mean", "relative spectral error (mean, std)")):
+        scale = 100.0 if key == "connectivity" else 1.0
+        series = [("paper", paper, "0.3"), ("ours, floor", m["floor"], "C0"), ("ours, ceil", m["ceil"], "C9")]
+        for j, (label, rows, color) in enumerate(series):
+            vals = np.array([rows[k][key] for k in METHODS]) * scale
+            if key == "connectivity":
+                n = 500 if label == "paper" else trials
+                p = vals / 100
+                err = 100 * 2.576 * np.sqrt(p * (1 - p) / n)
+            else:
+                err = np.array([rows[k]["rse_std"] for k in METHODS])
+            ax.bar(x + (j - 1) * width, vals, width, yerr=err, capsize=3, color=color, label=label)
+        ax.set_xticks(x, [LABELS[k].replace(" ", "\n") for k in METHODS])
+        ax.set_ylabel(ylabel)
+    axes[1].set_title(f"{title}: connectivity (99% MC bars)")
+    axes[2].set_title(f"{title}: RSE (bars: std over trials)")
+    axes[1].legend(loc="upper left", fontsize=9)
+    return save_figure(fig, out_path)
