@@ -130,14 +130,14 @@ def expi_neg(x):
 
 
 NEGLIGIBLE = 40.0
-"""Above this argument ``E_1(x) < 1e-19``: negligible where ``E_1`` is a summand of O(1) terms."""
+"""Above this argument ``E_1(x) < 1.1e-19``: negligible where ``E_1`` is a summand of O(1) terms."""
 
 
 def exp1_truncated(x, cutoff: float = NEGLIGIBLE):
     r"""``E_1(x)`` where ``x < cutoff`` and exactly 0 elsewhere, for use inside sums.
 
     The closed forms add ``E_1`` terms to quantities of order one; beyond ``x = 40`` a term is
-    below ``4.3e-20`` and skipping it saves most of the work on long training-time grids.
+    below ``1.1e-19`` and skipping it saves most of the work on long training-time grids.
 
     Examples
     --------

@@ -1,5 +1,7 @@
-"""``python -m reproduce.bench``: run every benchmark (currently the effective-resistance one)."""
+"""``python -m reproduce.bench``: run every benchmark (effective resistance, then spectral bias)."""
 
-from reproduce.bench.resistance import main
+from reproduce.bench import resistance, spectral
 
-raise SystemExit(main())
+code = resistance.main()
+print()
+raise SystemExit(code or spectral.main([]))
