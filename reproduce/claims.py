@@ -44,6 +44,18 @@ CLAIM_MODULES = (
     "reproduce.myopia.reff_cost",
     "reproduce.myopia.table1_barbell",
     "reproduce.myopia.table2_chain",
+    "reproduce.myopia.fig4_visible_bridge",
+    "reproduce.myopia.fig5_optimization",
+    "reproduce.myopia.lemma3_1",
+    "reproduce.myopia.theorem3_2",
+    "reproduce.myopia.lambda_sweep",
+    "reproduce.myopia.real_graphs",
+    "reproduce.spectral_bias.one_layer",
+    "reproduce.spectral_bias.inverse_law",
+    "reproduce.spectral_bias.two_layer",
+    "reproduce.spectral_bias.convolution",
+    "reproduce.spectral_bias.flow_matching",
+    "reproduce.spectral_bias.starvation",
 )
 """Modules whose import registers claims.  To add a claim, add its module here."""
 

@@ -49,6 +49,13 @@ def test_gray_zone_and_loglog_fit():
 def test_closed_form_emergence_is_ordered_by_variance(lams):
     lam = np.sort(lams)
     lam = lam[lam > 10 * lin.initial_variance(0.1)]
+    # tau* is read off a grid with 1.9% spacing, so modes closer than that cannot be ordered
+    # (hypothesis found 1.0 and 1 - 2e-16); keep modes at least 10% apart.
+    kept = []
+    for x in lam:
+        if not kept or x > 1.1 * kept[-1]:
+            kept.append(x)
+    lam = np.array(kept)
     if lam.size < 2:
         return
     tau = np.logspace(-6, 6, 1500)

@@ -32,7 +32,7 @@ from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.protocol import Z99
 from theory.gradient_starvation import stationary_marginal
 
-__all__ = ["Config", "sgd_single_logit"]
+__all__ = ["Config", "sgd_single_logit", "weighted_logit_gradient"]
 
 PAPER_STANDARD = 0.05
 PAPER_WEIGHTED = 1.0
@@ -85,6 +85,22 @@ CONFIGS = {
     "default": Config(),
     "paper": Config(steps=40_000, seeds=64),
 }
+
+
+def weighted_logit_gradient(theta: Any, positives: Any, batch: int, omega: Any) -> np.ndarray:
+    """Mean-reduced gradient in ``theta`` of the weighted cross-entropy of a batch with ``positives`` ones.
+
+    ``d/dtheta (1/B) sum_i [-omega y_i log p - (1 - y_i) log(1 - p)] = [omega c (p - 1) + (B - c) p] / B``
+    with ``p = sigmoid(theta)`` and ``c = sum_i y_i``; broadcasts over ``theta``, ``positives``, ``omega``.
+
+    Examples
+    --------
+    >>> float(weighted_logit_gradient(0.0, 1, 2, 3.0))  # [3 x 1 x (-1/2) + 1 x 1/2] / 2
+    -0.5
+    """
+    p = 1.0 / (1.0 + np.exp(-np.asarray(theta, dtype=float)))
+    c = np.asarray(positives, dtype=float)
+    return (np.asarray(omega, dtype=float) * c * (p - 1.0) + (batch - c) * p) / batch
 
 
 def sgd_single_logit(
@@ -149,9 +165,7 @@ def sgd_single_logit(
     w = om[:, None]
     rows = [1.0 / (1.0 + np.exp(-theta))]
     for step in range(1, steps + 1):
-        c = rng.binomial(batch, epsilon, size=theta.shape)
-        p = 1.0 / (1.0 + np.exp(-theta))
-        theta = theta - lr * (w * c * (p - 1.0) + (batch - c) * p) / batch
+        theta = theta - lr * weighted_logit_gradient(theta, rng.binomial(batch, epsilon, size=theta.shape), batch, w)
         if step % record_every == 0:
             rows.append(1.0 / (1.0 + np.exp(-theta)))
     return {

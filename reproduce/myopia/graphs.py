@@ -19,7 +19,15 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-__all__ = ["barbell", "clique_chain", "edge_arrays", "edge_frequencies", "planted_bridge_graph", "visible_bridge"]
+__all__ = [
+    "barbell",
+    "clique_chain",
+    "edge_arrays",
+    "edge_frequencies",
+    "planted_bridge_communities",
+    "planted_bridge_graph",
+    "visible_bridge",
+]
 
 
 def barbell(n: int = 8) -> tuple[nx.Graph, set[tuple[int, int]]]:
@@ -139,4 +147,35 @@ def planted_bridge_graph(
         bridges.add((min(a, b), max(a, b)))
     for u, v in G.edges:
         G[u][v]["weight"] = float(10 ** rng.uniform(-1, 1))
+    return G, bridges
+
+
+def planted_bridge_communities(
+    rng: np.random.Generator, communities: int = 20, size: int = 100, degree: float = 12.0
+) -> tuple[nx.Graph, set[tuple[int, int]]]:
+    """Unweighted communities joined in a random tree of planted bridges (large-graph family).
+
+    Each community of ``size`` nodes is a Hamiltonian cycle on its nodes (so no edge inside it
+    is a bridge) plus random chords up to a mean degree of about ``degree``.  Community ``i > 0``
+    is joined to a uniformly chosen earlier community by one edge between random members; those
+    ``communities - 1`` edges are then exactly the bridges of the graph.  Nodes are ``0 .. n-1``.
+    """
+    if communities < 1 or size < 3:
+        raise ValueError(f"need at least one community of at least 3 nodes, got {communities} x {size}.")
+    if not 2.0 <= degree < size - 1:
+        raise ValueError(f"the mean degree must lie in [2, size - 1), got {degree!r}.")
+    G = nx.Graph()
+    chords = int(round((degree - 2.0) * size / 2))
+    for c in range(communities):
+        nodes = c * size + rng.permutation(size)
+        G.add_edges_from(zip(nodes.tolist(), np.roll(nodes, 1).tolist()))
+        pairs = rng.integers(0, size, (chords, 2))
+        pairs = pairs[pairs[:, 0] != pairs[:, 1]] + c * size
+        G.add_edges_from(map(tuple, pairs.tolist()))
+    bridges = set()
+    for c in range(1, communities):
+        j = int(rng.integers(0, c))
+        a, b = int(j * size + rng.integers(size)), int(c * size + rng.integers(size))
+        G.add_edge(a, b)
+        bridges.add((min(a, b), max(a, b)))
     return G, bridges

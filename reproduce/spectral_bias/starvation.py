@@ -166,7 +166,9 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     d = result["details"]
     eps = np.asarray(result["measured"]["epsilons"], float)
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
-    for (name, row), color in zip(d["rows"].items(), ("C3", "C0", "C2")):
+    palette = dict(zip(d["rows"], ("C3", "C0", "C2")))  # one colour per weighting, both panels
+    for name, row in d["rows"].items():
+        color = palette[name]
         axes[0].loglog(eps, np.asarray(row["tau_closed"], float), "-", color=color, label=f"{name}: closed form")
         axes[0].loglog(eps, np.asarray(row["tau_sim"], float), "o", color=color, label=f"{name}: gradient-flow simulation")
     base = np.asarray(d["rows"]["omega = 1"]["tau_sim"], float)
@@ -175,7 +177,8 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     axes[0].set_ylabel("time to learn the edge tau* (geometric criterion, eta = 1)")
     axes[0].set_title("rare edges are learned last; weighting removes the delay")
     axes[0].legend(fontsize=8)
-    for (name, sp), color in zip(d["speedup"].items(), ("C0", "C2")):
+    for name, sp in d["speedup"].items():
+        color = palette.get(name, "C7")
         axes[1].loglog(eps, np.asarray(sp["predicted"], float), "-", color=color, label=f"{name}: omega/(omega eps + 1 - eps)")
         axes[1].loglog(eps, np.asarray(sp["simulated"], float), "o", color=color, label=f"{name}: simulated")
     axes[1].set_xlabel("edge probability eps")
