@@ -1,7 +1,9 @@
-"""``python -m reproduce.bench``: run every benchmark (effective resistance, then spectral bias)."""
+"""``python -m reproduce.bench``: run every benchmark (effective resistance, spectral bias, graph diffusion)."""
 
-from reproduce.bench import resistance, spectral
+from reproduce.bench import graph_diffusion, resistance, spectral
 
 code = resistance.main()
 print()
-raise SystemExit(code or spectral.main([]))
+code = code or spectral.main([])
+print()
+raise SystemExit(code or graph_diffusion.main([]))

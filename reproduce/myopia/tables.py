@@ -86,8 +86,17 @@ def format_rows(rows: Mapping[str, Mapping[str, float]]) -> str:
     )
 
 
-def draw_table_figure(result: Mapping[str, Any], out_path: Path, title: str, scatter: Mapping[str, Any]) -> Path:
-    """Frequency vs R_eff scatter (the blind spot) and paper-vs-ours bars for connectivity and RSE."""
+def draw_table_figure(
+    result: Mapping[str, Any],
+    out_path: Path,
+    title: str,
+    scatter: Mapping[str, Any],
+    frequency_label: str = "training frequency P_freq(e)",
+) -> Path:
+    """Frequency vs R_eff scatter (the blind spot) and paper-vs-ours bars for connectivity and RSE.
+
+    ``frequency_label`` names the scatter's x values (a trained model's marginals, say).
+    """
     import matplotlib.pyplot as plt
 
     from reproduce.plotting import save_figure
@@ -103,7 +112,7 @@ def draw_table_figure(result: Mapping[str, Any], out_path: Path, title: str, sca
     jitter = np.asarray(scatter["jitter"])
     ax.scatter(f[~bridge] + jitter[~bridge], r[~bridge], s=14, color="0.5", label="clique edges")
     ax.scatter(f[bridge] + jitter[bridge], r[bridge], s=60, color="crimson", marker="D", label="bridges")
-    ax.set_xlabel("training frequency P_freq(e)")
+    ax.set_xlabel(frequency_label)
     ax.set_ylabel("effective resistance R_eff(e) (unit conductances)")
     ax.set_title("the blind spot: rare but mandatory edges")
     ax.set_xlim(-0.05, 1.05)

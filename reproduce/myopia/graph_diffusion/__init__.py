@@ -7,22 +7,23 @@ one, DiGress-style, with the standard and the spectrally-weighted loss (Algorith
   (cosine schedule), its closed-form marginals and the exact posterior ``q(A_{t-1} | A_t, A_0)``;
 * :mod:`.denoiser` -- a permutation-equivariant message-passing network with symmetric edge
   logits, a width/depth capacity knob and time conditioning (``x_0``-prediction);
-* :mod:`.training` -- the training families (Exp I barbell, Exp II chain), the (weighted)
-  per-edge cross-entropy, a resumable training loop with atomic, config-hashed checkpoints,
-  and batched ancestral sampling.
+* :mod:`.data` -- the training families (Exp I barbell, Exp II chain) and the loss weights
+  ``1 + lam R_eff`` computed once per training graph;
+* :mod:`.training` -- the (weighted) per-edge cross-entropy and a resumable training loop with
+  atomic, config-hashed checkpoints;
+* :mod:`.sampling` -- batched ancestral sampling through the exact posterior, and marginals.
 """
 
+from .data import batched_edge_resistance, make_dataset
 from .denoiser import EdgeDenoiser
 from .diffusion import CosineSchedule, forward_probability, posterior_probability, reverse_probability
+from .sampling import edge_marginals, predicted_at_noise, sample
 from .training import (
     TrainSpec,
     TrainedModel,
     checkpoint_dir,
-    edge_marginals,
-    make_dataset,
     pick_device,
-    predicted_at_noise,
-    sample,
+    torch_threads,
     train,
     trained_model,
     weighted_edge_loss,
@@ -33,6 +34,7 @@ __all__ = [
     "EdgeDenoiser",
     "TrainSpec",
     "TrainedModel",
+    "batched_edge_resistance",
     "checkpoint_dir",
     "edge_marginals",
     "forward_probability",
@@ -42,6 +44,7 @@ __all__ = [
     "predicted_at_noise",
     "reverse_probability",
     "sample",
+    "torch_threads",
     "train",
     "trained_model",
     "weighted_edge_loss",

@@ -1,22 +1,14 @@
-"""Training data, the (spectrally weighted) loss, resumable training, and sampling.
+"""Training data, the (spectrally weighted) loss, and resumable training (sampling: :mod:`.sampling`).
 
-Training families (Siami, Sec. 5), on a fixed labelled node set:
-
-* ``barbell`` (Exp I): two ``K_c`` joined by one bridge; each clique edge is present
-  independently with probability ``common`` (paper: 0.95), the bridge with ``epsilon``;
-* ``chain`` (Exp II): complete blocks of ``sizes`` in a chain joined by single bridges
-  (:func:`reproduce.myopia.graphs.clique_chain`), same frequencies.
-
-Pairs that are not edges of the base graph are never present.  ``N`` training graphs are
-drawn once per spec (numpy, seeded by ``spec.seed``).
+Training data: :mod:`.data` (the Exp I / Exp II families and the precomputed weights).
 
 Loss (Algorithm 4.1).  Per edge slot ``ij`` (``i < j``), the cross-entropy of the ``x_0``-
 prediction on both classes, times a weight: ``W_ij = 1 + lam R_eff(ij; G_0)`` when ``ij`` is an
 edge of the training graph ``G_0``, and ``W_ij = 1`` when it is not (the paper defines the
 weight only on edges; weight 1 on non-edges is our stated reading).  ``R_eff`` is computed once
-per training graph (:func:`theory.effective_resistance.edge_resistance_array`, per connected
-component) before training.  The loss is the mean over slots and over the batch.  ``lam = 0``
-is the standard loss.  Optimiser: Adam, constant learning rate, ``t`` uniform on ``1..T``.
+per training graph, before training (:func:`.data.batched_edge_resistance`, per connected
+component).  The loss is the mean over slots and over the batch; ``lam = 0`` is the standard
+loss.  Optimiser: Adam, learning rate ``lr`` with cosine decay to 0; ``t`` uniform on ``1..T``.
 
 Checkpoints.  :func:`train` writes ``<checkpoint_dir>/<spec hash>.pt`` atomically every
 ``checkpoint_every`` steps and at the end: parameters, optimiser state, the training
@@ -27,6 +19,7 @@ the continuation is bit-for-bit the uninterrupted run (tested).  The directory i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -41,23 +34,20 @@ import numpy as np
 import torch
 
 from reproduce.atomic import write_bytes_atomic
-from reproduce.myopia.graphs import barbell, clique_chain, edge_arrays
 from reproduce.paths import REPO_ROOT
-from theory.effective_resistance import edge_resistance_array
 
+from .data import Dataset, make_dataset
 from .denoiser import EdgeDenoiser
-from .diffusion import CosineSchedule, forward_probability, reverse_probability
+from .diffusion import CosineSchedule, forward_probability
 
 __all__ = [
     "TrainSpec",
     "TrainedModel",
     "checkpoint_dir",
-    "edge_marginals",
-    "make_dataset",
     "pick_device",
-    "predicted_at_noise",
-    "sample",
+    "symmetric_bernoulli",
     "train",
+    "torch_threads",
     "trained_model",
     "weighted_edge_loss",
 ]
@@ -132,70 +122,6 @@ class TrainSpec:
         return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
-@dataclass
-class Dataset:
-    """Training graphs of a spec, with the precomputed loss weights.
-
-    Attributes
-    ----------
-    n : int
-    tails, heads : ndarray (m,)
-        Edges of the base graph.
-    bridge : ndarray of bool (m,)
-        Which base edges are the rare bridges.
-    frequency : ndarray (m,)
-        Generator frequency of each base edge.
-    adjacency : Tensor (N, n, n) float32
-        The training graphs.
-    weight : Tensor (N, n, n) float32
-        ``1 + lam R_eff`` on present edges, 1 elsewhere.
-    pi : float
-        Marginal edge density over all slots ``i < j`` (the forward chain's limit).
-    reff_seconds : float
-        Time spent computing effective resistances (0 when ``lam = 0``).
-    """
-
-    n: int
-    tails: np.ndarray
-    heads: np.ndarray
-    bridge: np.ndarray
-    frequency: np.ndarray
-    adjacency: torch.Tensor
-    weight: torch.Tensor
-    pi: float
-    reff_seconds: float
-
-
-def make_dataset(spec: TrainSpec) -> Dataset:
-    """Draw ``spec.train_graphs`` graphs of the family and precompute their weights (Alg. 4.1)."""
-    if spec.family == "barbell":
-        G, rare = barbell(spec.clique)
-    else:
-        G, rare = clique_chain(spec.sizes)
-    n, tails, heads = edge_arrays(G)
-    bridge = np.array([(min(u, v), max(u, v)) in rare for u, v in zip(tails, heads)])
-    freq = np.where(bridge, spec.epsilon, spec.common)
-    rng = np.random.default_rng([spec.seed, 7])
-    present = rng.random((spec.train_graphs, tails.size)) < freq
-    adj = np.zeros((spec.train_graphs, n, n), np.float32)
-    g_idx, e_idx = np.nonzero(present)
-    adj[g_idx, tails[e_idx], heads[e_idx]] = 1.0
-    adj[g_idx, heads[e_idx], tails[e_idx]] = 1.0
-    weight = np.ones_like(adj)
-    t0 = time.perf_counter()
-    reff_seconds = 0.0
-    if spec.lam > 0:
-        for k in range(spec.train_graphs):
-            keep = present[k]
-            r = edge_resistance_array(n, tails[keep], heads[keep])
-            w = 1.0 + spec.lam * r
-            weight[k, tails[keep], heads[keep]] = w
-            weight[k, heads[keep], tails[keep]] = w
-        reff_seconds = time.perf_counter() - t0
-    pi = float(present.sum() / (spec.train_graphs * n * (n - 1) / 2))
-    return Dataset(n, tails, heads, bridge, freq, torch.from_numpy(adj), torch.from_numpy(weight), pi, reff_seconds)
-
-
 def weighted_edge_loss(logits: torch.Tensor, a0: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
     """Mean over slots ``i < j`` and the batch of ``W_ij * CE(logit_ij, A0_ij)`` (both classes).
 
@@ -211,11 +137,28 @@ def weighted_edge_loss(logits: torch.Tensor, a0: torch.Tensor, weight: torch.Ten
     return ce.mean()
 
 
-def _symmetric_bernoulli(p: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+def symmetric_bernoulli(p: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     """Symmetric 0/1 matrices with independent upper-triangle entries ``Bernoulli(p_ij)``, zero diagonal."""
     u = torch.rand(p.shape, generator=gen, device=p.device)
     upper = torch.triu((u < p).float(), diagonal=1)
     return upper + upper.transpose(-1, -2)
+
+
+@contextlib.contextmanager
+def torch_threads(threads: int | None):
+    """Run the block with ``torch.set_num_threads(threads)`` and restore the old value after.
+
+    The models here are small (16-45 nodes): one thread is as fast as two on an idle 2-core
+    machine and several times faster on a shared one, so training and sampling default to 1.
+    ``None`` leaves torch's setting (``OMP_NUM_THREADS``) alone.
+    """
+    old = torch.get_num_threads()
+    if threads is not None:
+        torch.set_num_threads(int(threads))
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)
 
 
 def pick_device(use_gpu: bool) -> torch.device:
@@ -278,12 +221,18 @@ def train(
     device: torch.device | None = None,
     cache: Path | None = None,
     stop_after: int | None = None,
+    threads: int | None = 1,
 ) -> TrainedModel:
     """Train (or resume, or load) the model of ``spec``; checkpoints under ``cache``.
 
     ``stop_after`` ends this call after that many *new* steps (after a checkpoint), as if the
     process had been killed; a later call resumes.  Returns the model in its current state.
     """
+    with torch_threads(threads):
+        return _train(spec, device, cache, stop_after)
+
+
+def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
     device = torch.device("cpu") if device is None else device
     cache = checkpoint_dir() if cache is None else Path(cache)
     path = cache / f"{spec.key()}.pt"
@@ -292,24 +241,27 @@ def train(
     features = torch.eye(data.n, device=device)
     init = torch.Generator().manual_seed(spec.seed)
     net = EdgeDenoiser(data.n, spec.width, spec.depth, spec.T)
-    with torch.no_grad():  # initialise from our own generator: no global seeding
-        for p in net.parameters():
-            if p.dim() > 1:
-                bound = 1.0 / np.sqrt(p.shape[1])
-                p.copy_(torch.rand(p.shape, generator=init) * 2 * bound - bound)
+    with torch.no_grad():  # initialise every Linear from our own generator: no global seeding
+        for mod in net.modules():
+            if isinstance(mod, torch.nn.Linear):
+                bound = 1.0 / np.sqrt(mod.in_features)
+                mod.weight.copy_(torch.rand(mod.weight.shape, generator=init) * 2 * bound - bound)
+                mod.bias.copy_(torch.rand(mod.bias.shape, generator=init) * 2 * bound - bound)
     net.to(device)
     opt = torch.optim.Adam(net.parameters(), lr=spec.lr)
     gen = torch.Generator(device=device).manual_seed(spec.seed + 1)
     probe_gen = torch.Generator(device=device).manual_seed(spec.seed + 2)
     pi_t = torch.full((64, data.n, data.n), data.pi, device=device)
-    probe_noise = _symmetric_bernoulli(pi_t, probe_gen)
+    probe_noise = symmetric_bernoulli(pi_t, probe_gen)
     history: dict[str, list] = {"step": [], "bridge": [], "ordinary": [], "loss": []}
     step, train_seconds = 0, 0.0
     if path.exists():
-        state = torch.load(path, map_location=device, weights_only=False)
+        # load on the CPU: parameters and optimiser state are copied to the device on loading,
+        # and a generator state is always a CPU byte tensor, whatever the generator's device
+        state = torch.load(path, map_location="cpu", weights_only=False)
         net.load_state_dict(state["model"])
         opt.load_state_dict(state["optim"])
-        gen.set_state(state["gen"].to("cpu") if device.type == "cpu" else state["gen"])
+        gen.set_state(state["gen"])
         step, history, train_seconds = state["step"], state["history"], state["train_seconds"]
     adj = data.adjacency.to(device)
     wts = data.weight.to(device)
@@ -321,8 +273,10 @@ def train(
         t = torch.randint(1, spec.T + 1, (spec.batch,), generator=gen, device=device)
         a0 = adj[idx]
         p_t = forward_probability(a0, ab[t][:, None, None], data.pi)
-        a_t = _symmetric_bernoulli(p_t, gen)
+        a_t = symmetric_bernoulli(p_t, gen)
         loss = weighted_edge_loss(net(a_t, t, features), a0, wts[idx] if spec.lam > 0 else None)
+        for group in opt.param_groups:  # cosine decay to 0: the rare edge's estimate must settle
+            group["lr"] = spec.lr * 0.5 * (1.0 + np.cos(np.pi * step / spec.steps))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -333,7 +287,7 @@ def train(
             history["step"].append(step)
             history["bridge"].append(b)
             history["ordinary"].append(o)
-            history["loss"].append(float(loss))
+            history["loss"].append(float(loss.detach()))
         if step % spec.checkpoint_every == 0 or step == spec.steps:
             train_seconds += time.perf_counter() - t0
             t0 = time.perf_counter()
@@ -367,43 +321,3 @@ def trained_model(spec: TrainSpec, use_gpu: bool = False) -> TrainedModel:
     if key not in _MEMO:
         _MEMO[key] = train(spec, device=device)
     return _MEMO[key]
-
-
-def sample(model: TrainedModel, count: int, gen: torch.Generator, batch: int = 500) -> torch.Tensor:
-    """``count`` graphs by ancestral sampling through the exact posterior; (count, n, n) float 0/1.
-
-    ``A_T`` is i.i.d. Bernoulli(``pi``) per slot; each step draws ``A_{t-1}`` from
-    ``p(A_{t-1} = 1 | A_t) = sum_a q(A_{t-1} = 1 | A_t, A_0 = a) p_theta(A_0 = a | A_t)``.
-    """
-    if int(count) != count or count < 1:
-        raise ValueError(f"count must be a positive integer, got {count!r}.")
-    s, n, dev = model.schedule, model.data.n, model.device
-    out = []
-    with torch.inference_mode():
-        for start in range(0, int(count), batch):
-            b = min(batch, int(count) - start)
-            a = _symmetric_bernoulli(torch.full((b, n, n), model.data.pi, device=dev), gen)
-            for t in range(s.T, 0, -1):
-                p0 = torch.sigmoid(model.net(a, torch.full((b,), t, device=dev), model.features))
-                p = reverse_probability(a, p0, float(s.alpha[t]), float(s.alpha_bar[t - 1]), model.data.pi)
-                a = _symmetric_bernoulli(p, gen)
-            out.append(a)
-    return torch.cat(out)
-
-
-def edge_marginals(samples: torch.Tensor, model: TrainedModel) -> np.ndarray:
-    """Fraction of ``samples`` containing each base edge (``G.edges()`` order), shape (m,)."""
-    freq = samples.float().mean(0).cpu().numpy()
-    return freq[model.data.tails, model.data.heads]
-
-
-def predicted_at_noise(model: TrainedModel, draws: int, gen: torch.Generator) -> np.ndarray:
-    """The network's ``P(A_0,e = 1 | A_T, T)`` for each base edge, averaged over ``draws`` noise inputs."""
-    n, dev = model.data.n, model.device
-    with torch.inference_mode():
-        a = _symmetric_bernoulli(torch.full((draws, n, n), model.data.pi, device=dev), gen)
-        p = torch.sigmoid(model.net(a, torch.full((draws,), model.schedule.T, device=dev), model.features)).mean(0)
-    p = p.cpu().numpy()
-    return p[model.data.tails, model.data.heads]
-
-

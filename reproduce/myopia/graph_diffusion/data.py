@@ -1,0 +1,110 @@
+"""Training data of the edge-diffusion model: the families of Siami, Sec. 5, on a fixed labelled node set.
+
+
+* ``barbell`` (Exp I): two ``K_c`` joined by one bridge; each clique edge is present
+  independently with probability ``common`` (paper: 0.95), the bridge with ``epsilon``;
+* ``chain`` (Exp II): complete blocks of ``sizes`` in a chain joined by single bridges
+  (:func:`reproduce.myopia.graphs.clique_chain`), same frequencies.
+
+Pairs that are not edges of the base graph are never present.  ``N`` training graphs are
+drawn once per spec (numpy, seeded by ``spec.seed``).
+
+The weights of Algorithm 4.1 (``1 + lam R_eff`` on present edges, 1 elsewhere) are computed here,
+once per training graph, before training.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import torch
+
+from reproduce.myopia.graphs import barbell, clique_chain, edge_arrays
+
+if TYPE_CHECKING:  # only for annotations: training imports this module
+    from .training import TrainSpec
+
+__all__ = ["Dataset", "batched_edge_resistance", "make_dataset"]
+
+
+@dataclass
+class Dataset:
+    """Training graphs of a spec, with the precomputed loss weights.
+
+    Attributes
+    ----------
+    n : int
+    tails, heads : ndarray (m,)
+        Edges of the base graph.
+    bridge : ndarray of bool (m,)
+        Which base edges are the rare bridges.
+    frequency : ndarray (m,)
+        Generator frequency of each base edge.
+    adjacency : Tensor (N, n, n) float32
+        The training graphs.
+    weight : Tensor (N, n, n) float32
+        ``1 + lam R_eff`` on present edges, 1 elsewhere.
+    pi : float
+        Marginal edge density over all slots ``i < j`` (the forward chain's limit).
+    reff_seconds : float
+        Time spent computing effective resistances (0 when ``lam = 0``).
+    """
+
+    n: int
+    tails: np.ndarray
+    heads: np.ndarray
+    bridge: np.ndarray
+    frequency: np.ndarray
+    adjacency: torch.Tensor
+    weight: torch.Tensor
+    pi: float
+    reff_seconds: float
+
+
+def batched_edge_resistance(adjacency: np.ndarray) -> np.ndarray:
+    """``R_eff(u, v)`` for every pair of every graph in a stack, ``(N, n, n) -> (N, n, n)``.
+
+    ``R(u, v) = L+_uu + L+_vv - 2 L+_uv`` with ``L+`` the pseudo-inverse of each Laplacian
+    (one batched symmetric eigensolve, O(N n^3)).  For a disconnected graph ``L+`` is block
+    diagonal over the components, so pairs inside a component get their exact resistance
+    (what :func:`theory.effective_resistance.edge_resistance_array` returns; tested against it);
+    pairs in different components get a meaningless finite number and must be masked.
+    """
+    A = np.asarray(adjacency, dtype=float)
+    if A.ndim != 3 or A.shape[1] != A.shape[2]:
+        raise ValueError(f"adjacency must have shape (N, n, n), got {A.shape}.")
+    L = -A.copy()
+    idx = np.arange(A.shape[1])
+    L[:, idx, idx] = A.sum(axis=2)
+    Lp = np.linalg.pinv(L, hermitian=True)
+    d = Lp[:, idx, idx]
+    return d[:, :, None] + d[:, None, :] - 2.0 * Lp
+
+
+def make_dataset(spec: TrainSpec) -> Dataset:
+    """Draw ``spec.train_graphs`` graphs of the family and precompute their weights (Alg. 4.1)."""
+    if spec.family == "barbell":
+        G, rare = barbell(spec.clique)
+    else:
+        G, rare = clique_chain(spec.sizes)
+    n, tails, heads = edge_arrays(G)
+    bridge = np.array([(min(u, v), max(u, v)) in rare for u, v in zip(tails, heads)])
+    freq = np.where(bridge, spec.epsilon, spec.common)
+    rng = np.random.default_rng([spec.seed, 7])
+    present = rng.random((spec.train_graphs, tails.size)) < freq
+    adj = np.zeros((spec.train_graphs, n, n), np.float32)
+    g_idx, e_idx = np.nonzero(present)
+    adj[g_idx, tails[e_idx], heads[e_idx]] = 1.0
+    adj[g_idx, heads[e_idx], tails[e_idx]] = 1.0
+    weight = np.ones_like(adj)
+    reff_seconds = 0.0
+    if spec.lam > 0:
+        t0 = time.perf_counter()
+        r = batched_edge_resistance(adj.astype(np.float64))
+        weight = np.where(adj > 0, 1.0 + spec.lam * r, 1.0).astype(np.float32)
+        reff_seconds = time.perf_counter() - t0
+    pi = float(present.sum() / (spec.train_graphs * n * (n - 1) / 2))
+    return Dataset(n, tails, heads, bridge, freq, torch.from_numpy(adj), torch.from_numpy(weight), pi, reff_seconds)
