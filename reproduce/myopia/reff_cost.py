@@ -31,6 +31,7 @@ import numpy as np
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.progress import progress
 from theory.effective_resistance import edge_resistance_array
+from theory.emergence import loglog_fit
 
 SLOPE_TOLERANCE = 0.3
 """Allowed excess of a fitted exponent over the claimed one (3 for exact, 1 for approximate)."""
@@ -94,23 +95,6 @@ def _best_time(fn: Callable[[], Any], repeats: int) -> float:
         fn()
         best = min(best, time.perf_counter() - t0)
     return best
-
-
-def loglog_fit(x: Any, y: Any) -> dict[str, float]:
-    """Least-squares fit ``log y = a + b log x``; returns slope ``b``, intercept ``a`` and ``R^2``.
-
-    Examples
-    --------
-    >>> fit = loglog_fit([1, 2, 4, 8], [3, 24, 192, 1536])
-    >>> round(fit["slope"], 6), round(fit["r2"], 6)
-    (3.0, 1.0)
-    """
-    lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
-    b, a = np.polyfit(lx, ly, 1)
-    resid = ly - (a + b * lx)
-    ss_tot = float(np.sum((ly - ly.mean()) ** 2))
-    r2 = 1.0 - float(np.sum(resid**2)) / ss_tot if ss_tot > 0 else 1.0
-    return {"slope": float(b), "intercept": float(a), "r2": r2}
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -244,5 +228,6 @@ CLAIM = register(
         judge=judge,
         figure=figure,
         deterministic=False,
+        version=2,
     )
 )
