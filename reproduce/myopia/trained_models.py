@@ -35,7 +35,7 @@ class ModelSettings:
     depth: int = 2
     T: int = 20
     train_graphs: int = 2000
-    steps: int = 1500
+    steps: int = 1000
     batch: int = 64
     lr: float = 1e-2
     seed: int = 0
