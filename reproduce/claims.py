@@ -64,6 +64,11 @@ CLAIM_MODULES = (
     "reproduce.spectral_bias.convolution",
     "reproduce.spectral_bias.flow_matching",
     "reproduce.spectral_bias.starvation",
+    "reproduce.spectral_bias.gaussian_mlp",
+    "reproduce.spectral_bias.image_mlp",
+    "reproduce.spectral_bias.cnn_no_bias",
+    "reproduce.spectral_bias.alignment",
+    "reproduce.spectral_bias.theory_overlay",
 )
 """Modules whose import registers claims.  To add a claim, add its module here."""
 

@@ -1,0 +1,89 @@
+"""Tests of :func:`reproduce.spectral_bias.trained_spectra.analyse` on trajectories with a known emergence law."""
+
+import numpy as np
+import pytest
+
+from reproduce.spectral_bias.trained_spectra import analyse
+from theory.emergence import loglog_fit
+
+STEPS = np.logspace(0, 5, 200)
+LAM = np.logspace(-1, 1, 12)
+RATE = 1e-3  # mode k relaxes at rate RATE * lam_k per step
+
+
+def _log_relaxation(lam, v0, steps=STEPS):
+    """``ln v`` relaxes exponentially from ``ln v0`` (at the first record) to ``ln lam``.
+
+    The geometric threshold ``sqrt(v0 lam)`` is the midpoint in ``ln v``, reached when
+    ``exp(-RATE lam (t - t0)) = 1/2``: ``tau* = t0 + ln 2 / (RATE lam)``, exactly ``∝ 1/lam`` up to ``t0``.
+    """
+    decay = np.exp(-RATE * np.outer(steps - steps[0], lam))
+    return np.exp(np.log(lam) + (np.log(v0) - np.log(lam)) * decay)
+
+
+def _expected_log_relaxation_tau(lam):
+    return STEPS[0] + np.log(2) / (RATE * lam)
+
+
+def test_rising_modes_follow_the_inverse_law():
+    var = _log_relaxation(LAM, 0.01)
+    out = analyse(STEPS, var, LAM, smoothing=0)
+    assert out["rising"].all() and not out["gray"].any() and not out["degenerate"].any()
+    np.testing.assert_allclose(out["initial"], 0.01, rtol=1e-12)
+    # log-log interpolation between records 2.5% apart in t is accurate to well under 1%
+    np.testing.assert_allclose(out["tau_star"], _expected_log_relaxation_tau(LAM), rtol=5e-3)
+    fit = out["fit"]["rising"]
+    assert abs(fit["slope"] + 1) < 0.05 and fit["r2"] > 0.99 and fit["n"] == LAM.size
+    assert out["fit"]["falling"] is None and out["fit"]["degenerate"] == 0
+    ref = loglog_fit(LAM, _expected_log_relaxation_tau(LAM))
+    assert abs(fit["slope"] - ref["slope"]) < 5e-3
+
+
+def test_falling_modes_follow_the_inverse_law():
+    var = _log_relaxation(LAM, 100.0)
+    out = analyse(STEPS, var, LAM, smoothing=0)
+    assert not out["rising"].any()
+    np.testing.assert_allclose(out["tau_star"], _expected_log_relaxation_tau(LAM), rtol=5e-3)
+    fit = out["fit"]["falling"]
+    assert abs(fit["slope"] + 1) < 0.05 and fit["r2"] > 0.99 and out["fit"]["rising"] is None
+
+
+def test_linear_relaxation_crossing_time():
+    # v(t) = lam - (lam - v0) exp(-RATE lam (t - t0)) reaches sqrt(v0 lam) at
+    # t0 + ln(1 + sqrt(v0/lam)) / (RATE lam): not a pure inverse law (the log factor steepens it
+    # towards lam^-1.5 when v0 << lam), so the fitted slope is compared with the fit of these times.
+    v0 = 0.01
+    decay = np.exp(-RATE * np.outer(STEPS - STEPS[0], LAM))
+    var = LAM - (LAM - v0) * decay
+    out = analyse(STEPS, var, LAM, smoothing=0)
+    expected = STEPS[0] + np.log1p(np.sqrt(v0 / LAM)) / (RATE * LAM)
+    np.testing.assert_allclose(out["tau_star"], expected, rtol=1e-2)
+    ref = loglog_fit(LAM, expected)
+    assert abs(out["fit"]["rising"]["slope"] - ref["slope"]) < 0.01
+
+
+@pytest.mark.parametrize("tiny", [0.0, 1e-9])
+def test_degenerate_modes_are_left_out(tiny):
+    var = _log_relaxation(LAM, 0.01)
+    base = analyse(STEPS, var, LAM, smoothing=0)
+    lam = np.insert(LAM, 5, tiny)  # a mode without data variance (tiny <= 1e-6 * max lam)
+    flat = np.full((STEPS.size, 1), 0.01)
+    out = analyse(STEPS, np.insert(var, [5], flat, axis=1), lam, smoothing=0)
+    assert out["fit"]["degenerate"] == 1
+    assert out["degenerate"].tolist() == [k == 5 for k in range(lam.size)]
+    assert np.isnan(out["tau_star"][5]) and np.isnan(out["initial"][5])
+    assert not out["rising"][5] and not out["gray"][5]
+    keep = np.arange(lam.size) != 5
+    np.testing.assert_array_equal(out["tau_star"][keep], base["tau_star"])
+    assert out["fit"]["rising"] == base["fit"]["rising"]
+
+
+def test_gray_zone_modes_are_excluded_from_the_fit():
+    lam = np.append(LAM, [0.012, 0.015])  # within 0.5-2x of the initial variance 0.01
+    var = _log_relaxation(lam, 0.01)
+    out = analyse(STEPS, var, lam, smoothing=0)
+    assert out["gray"].tolist() == [False] * LAM.size + [True, True]
+    assert out["fit"]["excluded"] == 2
+    base = analyse(STEPS, _log_relaxation(LAM, 0.01), LAM, smoothing=0)
+    assert out["fit"]["rising"]["n"] == LAM.size
+    assert abs(out["fit"]["rising"]["slope"] - base["fit"]["rising"]["slope"]) < 1e-12
