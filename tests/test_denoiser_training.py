@@ -177,3 +177,16 @@ def test_checkpoint_dir(monkeypatch, tmp_path):
     assert dt.checkpoint_dir() == tmp_path
     monkeypatch.delenv("SPECTRAL_CHECKPOINT_DIR")
     assert dt.checkpoint_dir().parts[-2:] == (".cache", "denoisers")
+
+
+def test_cpu_threads_reads_the_environment(monkeypatch):
+    from reproduce.spectral_bias.denoiser_training import cpu_threads
+
+    monkeypatch.delenv("REPRODUCE_THREADS", raising=False)
+    assert cpu_threads() == 1
+    monkeypatch.setenv("REPRODUCE_THREADS", "2")
+    assert cpu_threads() == 2
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv("REPRODUCE_THREADS", bad)
+        with pytest.raises(ValueError, match="REPRODUCE_THREADS must be a positive integer"):
+            cpu_threads()

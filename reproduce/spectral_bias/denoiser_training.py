@@ -41,7 +41,8 @@ from .edm import Preconditioned, edm_loss, heun_sample, sigma_steps
 from .generated_spectrum import Eigenbasis, alignment_score, eigenbasis, mode_variances
 from .mlp_unet import MLPUNet
 
-__all__ = ["ARCHS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "pick_device", "train_and_record"]
+__all__ = ["ARCHS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "cpu_threads", "pick_device",
+           "train_and_record"]
 
 FORMAT = 1
 """Checkpoint format version; enters the cache key."""
@@ -162,6 +163,14 @@ def checkpoint_dir() -> Path:
     return Path(env) if env else REPO_ROOT / ".cache" / "denoisers"
 
 
+def cpu_threads() -> int:
+    """Torch CPU threads per training run: ``$REPRODUCE_THREADS`` (a positive integer) or 1."""
+    value = os.environ.get("REPRODUCE_THREADS", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"REPRODUCE_THREADS must be a positive integer, got {value!r}.")
+    return int(value)
+
+
 def pick_device(device: str = "auto") -> torch.device:
     """``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when present); ``$REPRODUCE_DEVICE`` overrides."""
     choice = os.environ.get("REPRODUCE_DEVICE", device)
@@ -193,19 +202,20 @@ def _model_input(data: np.ndarray, arch: str) -> np.ndarray:
 
 
 def train_and_record(spec: DenoiserSpec, data: np.ndarray, *, device: str = "cpu", cache: Path | None = None,
-                     stop_after_records: int | None = None, threads: int | None = 1,
+                     stop_after_records: int | None = None, threads: int | None = None,
                      save_every_s: float = 30.0, desc: str = "train") -> Recording:
     """Train ``spec`` on ``data`` (n, *shape) with recording; load, resume or run as the cache allows.
 
     ``stop_after_records`` ends this call after that many *new* records (after saving), as if the
-    process had been killed; a later call resumes.  ``threads`` sets torch's CPU threads for the run
-    (1 by default: as fast as 2 on an idle 2-core machine for these sizes, and far faster on a busy
-    one; ``None`` keeps torch's setting).
+    process had been killed; a later call resumes.  ``threads`` sets torch's CPU threads for the run;
+    ``None`` reads :func:`cpu_threads` (``$REPRODUCE_THREADS``, default 1: on a shared 2-core machine
+    two threads oversubscribe the cores and run many times slower; the benchmark prints the ratio).
+    Results are bit-identical for a fixed thread count; other counts may change the last bits.
     """
     data = np.asarray(data)
     if data.ndim < 2 or data.shape[0] < 2 or not np.all(np.isfinite(data)):
         raise ValueError("data must be a finite array (n >= 2, ...).")
-    with torch_threads(threads):
+    with torch_threads(cpu_threads() if threads is None else threads):
         return _run(spec, data, pick_device(device), checkpoint_dir() if cache is None else Path(cache),
                     stop_after_records, save_every_s, desc)
 

@@ -40,6 +40,7 @@ from reproduce.myopia.graph_diffusion.training import torch_threads
 from reproduce.progress import progress
 from theory import linear_denoiser
 
+from .denoiser_training import cpu_threads
 from .edm import P_MEAN, P_STD, SIGMA_DATA, loss_weight, preconditioning, sigma_steps
 from .generated_spectrum import log_record_steps
 from .trained_denoisers import DataSpec, experiment, make_data
@@ -158,7 +159,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     data = make_data(config.data)
     data = data - data.mean(axis=0)
     steps = log_record_steps(config.steps, config.records)
-    with torch_threads(1):
+    with torch_threads(cpu_threads()):
         trained, lam = train_linear(config, data, steps)
     sig = sigma_steps(config.heun_steps).numpy()
     eta = effective_rates(sig[:-1], level_probabilities(sig[:-1]), config.lr, data.shape[1])
