@@ -208,8 +208,9 @@ def train_and_record(spec: DenoiserSpec, data: np.ndarray, *, device: str = "cpu
 
     ``stop_after_records`` ends this call after that many *new* records (after saving), as if the
     process had been killed; a later call resumes.  ``threads`` sets torch's CPU threads for the run;
-    ``None`` reads :func:`cpu_threads` (``$REPRODUCE_THREADS``, default 1: on a shared 2-core machine
-    two threads oversubscribe the cores and run many times slower; the benchmark prints the ratio).
+    ``None`` reads :func:`cpu_threads` (``$REPRODUCE_THREADS``, default 1: two threads are 1.2-1.7x
+    faster on an idle 2-core machine but oversubscribe a shared one, where they ran much slower;
+    ``python -m reproduce.bench.denoisers`` prints the ratio).
     Results are bit-identical for a fixed thread count; other counts may change the last bits.
     """
     data = np.asarray(data)
