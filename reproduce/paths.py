@@ -13,10 +13,12 @@ Layout under ``root``::
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 __all__ = [
     "REPO_ROOT",
+    "cache_dir",
     "checklist_path",
     "figures_dir",
     "relative_posix",
@@ -54,6 +56,17 @@ def figures_dir(root: Path, preset: str) -> Path:
     """
     base = Path(root) / "figures"
     return base if _check_name(preset, "preset") == "default" else base / preset
+
+
+def cache_dir(name: str, env: str) -> Path:
+    """A git-ignored cache folder: ``$<env>`` when set, else ``<repo>/.cache/<name>``.
+
+    Trained-model checkpoints live here (``checkpoints`` for the graph-diffusion networks,
+    ``denoisers`` for the EDM denoisers); they are keyed by content hashes, so a stale file is
+    never read for a changed model.
+    """
+    value = os.environ.get(env)
+    return Path(value) if value else REPO_ROOT / ".cache" / _check_name(name, "cache name")
 
 
 def checklist_path(root: Path) -> Path:

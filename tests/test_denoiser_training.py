@@ -180,7 +180,7 @@ def test_checkpoint_dir(monkeypatch, tmp_path):
 
 
 def test_cpu_threads_reads_the_environment(monkeypatch):
-    from reproduce.spectral_bias.denoiser_training import cpu_threads
+    from reproduce.torch_runtime import cpu_threads
 
     monkeypatch.delenv("REPRODUCE_THREADS", raising=False)
     assert cpu_threads() == 1

@@ -5,7 +5,8 @@ import math
 import pytest
 import torch
 
-from reproduce.spectral_bias.mlp_unet import FourierEmbedding, MLPUNet, seeded
+from reproduce.spectral_bias.mlp_unet import FourierEmbedding, MLPUNet
+from reproduce.torch_runtime import seeded
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")

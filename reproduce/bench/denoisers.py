@@ -15,10 +15,10 @@ import time
 import numpy as np
 import torch
 
-from reproduce.myopia.graph_diffusion.training import torch_threads
 from reproduce.spectral_bias.denoiser_training import build_network
 from reproduce.spectral_bias.edm import edm_loss, heun_sample, sigma_steps
 from reproduce.spectral_bias.trained_denoisers import experiment
+from reproduce.torch_runtime import torch_threads
 
 
 def _row(name: str, value: float, unit: str, extra: str = "") -> None:

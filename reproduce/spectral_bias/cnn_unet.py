@@ -66,6 +66,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from reproduce.torch_runtime import seeded
+
 __all__ = ["ConvUNet"]
 
 _SKIP_SCALE = 1.0 / math.sqrt(2.0)
@@ -267,9 +269,7 @@ class ConvUNet(nn.Module):
         seed = int(torch.randint(0, 2**62, (), generator=generator))
         widths = [base * (1 if level == 0 else 2) for level in range(levels)]
 
-        with torch.random.fork_rng(devices=[]):
-            # nn.Module initialisers draw from the global RNG: seed a private copy of it.
-            torch.manual_seed(seed)
+        with seeded(seed):  # nn.Module initialisers draw from the global RNG: use a private copy
             self.embed = _FourierEmbedding(freqs)
             self.mlp = nn.Sequential(nn.Linear(emb_dim, emb_dim), nn.SiLU(), nn.Linear(emb_dim, emb_dim))
             self.conv_in = nn.Conv2d(channels, base, 3, padding=1)

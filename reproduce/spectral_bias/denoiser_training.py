@@ -32,23 +32,22 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from reproduce import torch_runtime
 from reproduce.atomic import write_bytes_atomic
-from reproduce.myopia.graph_diffusion.training import torch_threads
-from reproduce.paths import REPO_ROOT
+from reproduce.paths import cache_dir
 from reproduce.progress import progress
+from reproduce.torch_runtime import cpu_threads, torch_threads
 
 from .edm import Preconditioned, edm_loss, heun_sample, sigma_steps
 from .generated_spectrum import Eigenbasis, alignment_score, eigenbasis, mode_variances
 from .mlp_unet import MLPUNet
 
-__all__ = ["ARCHS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "cpu_threads", "pick_device",
-           "train_and_record"]
+__all__ = ["ARCHS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "pick_device", "train_and_record"]
 
 FORMAT = 1
 """Checkpoint format version; enters the cache key."""
 
 ARCHS = ("mlp", "cnn")
-DEVICES = ("cpu", "cuda", "auto")
 
 
 @dataclass(frozen=True)
@@ -159,28 +158,12 @@ class Recording:
 
 def checkpoint_dir() -> Path:
     """``$SPECTRAL_CHECKPOINT_DIR`` or ``<repo>/.cache/denoisers``."""
-    env = os.environ.get("SPECTRAL_CHECKPOINT_DIR")
-    return Path(env) if env else REPO_ROOT / ".cache" / "denoisers"
-
-
-def cpu_threads() -> int:
-    """Torch CPU threads per training run: ``$REPRODUCE_THREADS`` (a positive integer) or 1."""
-    value = os.environ.get("REPRODUCE_THREADS", "1")
-    if not value.isdigit() or int(value) < 1:
-        raise ValueError(f"REPRODUCE_THREADS must be a positive integer, got {value!r}.")
-    return int(value)
+    return cache_dir("denoisers", "SPECTRAL_CHECKPOINT_DIR")
 
 
 def pick_device(device: str = "auto") -> torch.device:
     """``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when present); ``$REPRODUCE_DEVICE`` overrides."""
-    choice = os.environ.get("REPRODUCE_DEVICE", device)
-    if choice not in DEVICES:
-        raise ValueError(f"device must be one of {DEVICES}, got {choice!r}.")
-    if choice == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device 'cuda' was asked for but torch sees no CUDA device.")
-    if choice == "auto":
-        choice = "cuda" if torch.cuda.is_available() else "cpu"
-    return torch.device(choice)
+    return torch_runtime.pick_device(os.environ.get("REPRODUCE_DEVICE", device))
 
 
 def build_network(spec: DenoiserSpec, shape: tuple[int, ...]) -> Preconditioned:
@@ -208,10 +191,7 @@ def train_and_record(spec: DenoiserSpec, data: np.ndarray, *, device: str = "cpu
 
     ``stop_after_records`` ends this call after that many *new* records (after saving), as if the
     process had been killed; a later call resumes.  ``threads`` sets torch's CPU threads for the run;
-    ``None`` reads :func:`cpu_threads` (``$REPRODUCE_THREADS``, default 1: two threads are 1.2-1.7x
-    faster on an idle 2-core machine but oversubscribe a shared one, where they ran much slower;
-    ``python -m reproduce.bench.denoisers`` prints the ratio).
-    Results are bit-identical for a fixed thread count; other counts may change the last bits.
+    ``None`` reads :func:`reproduce.torch_runtime.cpu_threads` (``$REPRODUCE_THREADS``, default 1).
     """
     data = np.asarray(data)
     if data.ndim < 2 or data.shape[0] < 2 or not np.all(np.isfinite(data)):

@@ -5,7 +5,7 @@ noise embedding (Gaussian Fourier features of ``c_noise`` followed by a two-laye
 per-block ``(scale, shift)``; ``h = Linear(SiLU(LayerNorm(h) (1 + scale) + shift))``; the block
 returns ``x + h`` (residual skip).  An input ``Linear`` lifts the data to the width and a final
 ``LayerNorm -> SiLU -> Linear`` maps back to the data dimension.  PyTorch's default initialisation
-is used, under a private seed (:func:`seeded`), so building a network never touches the global RNG.
+is used, under a private seed (:func:`reproduce.torch_runtime.seeded`), so building a network never touches the global RNG.
 
 Sizes in the paper: Gaussian data ``d -> 5 blocks x 256`` (embedding 256); MNIST ``784 -> 8 x 1024``;
 32x32 RGB ``3072 -> 8 x 3072`` (embedding 128).
@@ -13,25 +13,14 @@ Sizes in the paper: Gaussian data ``d -> 5 blocks x 256`` (embedding 256); MNIST
 
 from __future__ import annotations
 
-import contextlib
 import math
 
 import torch
 from torch import nn
 
-__all__ = ["FourierEmbedding", "MLPBlock", "MLPUNet", "seeded"]
+from reproduce.torch_runtime import seeded
 
-
-@contextlib.contextmanager
-def seeded(seed: int):
-    """Run the block with the CPU generator seeded to ``seed``; restore the global RNG state after.
-
-    Module constructors draw their default initialisation from torch's global generator; doing it
-    inside this block makes construction a function of ``seed`` alone.
-    """
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
-        yield
+__all__ = ["FourierEmbedding", "MLPBlock", "MLPUNet"]
 
 
 class FourierEmbedding(nn.Module):
@@ -79,7 +68,7 @@ class MLPUNet(nn.Module):
     emb_dim : int
         Width of the noise embedding.
     seed : int
-        Seed of the default initialisation (see :func:`seeded`).
+        Seed of the default initialisation (see :func:`reproduce.torch_runtime.seeded`).
 
     Examples
     --------

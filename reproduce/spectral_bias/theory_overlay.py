@@ -36,11 +36,10 @@ import numpy as np
 import torch
 
 from reproduce.claims import Claim, Judgement, Measurement, register
-from reproduce.myopia.graph_diffusion.training import torch_threads
 from reproduce.progress import progress
+from reproduce.torch_runtime import cpu_threads, torch_threads
 from theory import linear_denoiser
 
-from .denoiser_training import cpu_threads
 from .edm import P_MEAN, P_STD, SIGMA_DATA, loss_weight, preconditioning, sigma_steps
 from .generated_spectrum import log_record_steps
 from .trained_denoisers import DataSpec, experiment, make_data

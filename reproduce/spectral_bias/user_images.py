@@ -76,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     write_json_atomic(out, result)
     fig = draw_spectral_figure(result["details"], a["fit"], f"EDM-trained {args.arch.upper()} on {args.name} ({images.shape[0]} images)",
                                args.root / "figures" / "user" / f"{args.name}.png")
-    print(f"{args.name}: {summary(a['fit'])}; alignment {result['final_alignment']:.3f}\nwrote {out}\nwrote {fig}")
+    speed = rec.throughput(exp.train)
+    print(f"{args.name}: {summary(a['fit'])}; alignment {result['final_alignment']:.3f}\n"
+          f"training {speed['train_steps_per_s']:.1f} steps/s, sampling {speed['samples_per_s']:.0f} samples/s "
+          f"(summed over resumed runs)\nwrote {out}\nwrote {fig}")
     return 0
 
 

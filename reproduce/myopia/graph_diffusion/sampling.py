@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from reproduce.torch_runtime import torch_threads
+
 from .diffusion import reverse_probability
-from .training import TrainedModel, symmetric_bernoulli, torch_threads
+from .training import TrainedModel, symmetric_bernoulli
 
 __all__ = ["edge_marginals", "predicted_at_noise", "sample"]
 

@@ -19,12 +19,10 @@ the continuation is bit-for-bit the uninterrupted run (tested).  The directory i
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import io
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +32,9 @@ import numpy as np
 import torch
 
 from reproduce.atomic import write_bytes_atomic
-from reproduce.paths import REPO_ROOT
+from reproduce.paths import cache_dir
+from reproduce.torch_runtime import pick_device as shared_pick_device
+from reproduce.torch_runtime import torch_threads
 
 from .data import Dataset, make_dataset
 from .denoiser import EdgeDenoiser
@@ -144,32 +144,14 @@ def symmetric_bernoulli(p: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return upper + upper.transpose(-1, -2)
 
 
-@contextlib.contextmanager
-def torch_threads(threads: int | None):
-    """Run the block with ``torch.set_num_threads(threads)`` and restore the old value after.
-
-    The models here are small (16-45 nodes): one thread is as fast as two on an idle 2-core
-    machine and several times faster on a shared one, so training and sampling default to 1.
-    ``None`` leaves torch's setting (``OMP_NUM_THREADS``) alone.
-    """
-    old = torch.get_num_threads()
-    if threads is not None:
-        torch.set_num_threads(int(threads))
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
-
-
 def pick_device(use_gpu: bool) -> torch.device:
     """CUDA when asked for and present, else CPU."""
-    return torch.device("cuda") if use_gpu and torch.cuda.is_available() else torch.device("cpu")
+    return shared_pick_device("auto" if use_gpu else "cpu")
 
 
 def checkpoint_dir() -> Path:
     """``$MYOPIA_CHECKPOINT_DIR`` or ``<repo>/.cache/checkpoints``."""
-    env = os.environ.get("MYOPIA_CHECKPOINT_DIR")
-    return Path(env) if env else REPO_ROOT / ".cache" / "checkpoints"
+    return cache_dir("checkpoints", "MYOPIA_CHECKPOINT_DIR")
 
 
 @dataclass
