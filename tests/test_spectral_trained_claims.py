@@ -135,3 +135,9 @@ def test_finite_sample_ceiling_is_below_one():
     data = rng.standard_normal((50_000, d)) * np.linspace(1, 3, d)
     c = alignment.finite_sample_ceiling(data, eigenbasis(data), s, 5, rng)
     assert 0.8 < c < 0.999
+
+
+def test_cnn_reason_reports_the_speed_ratio_when_measured():
+    v = cnn_values(run_values(fit(0.0, n=3), fit(0.1, n=50)), run_values(fit(0.1, n=8), fit(-0.1, n=30)))
+    v["patches_falling_median_mlp_over_cnn"] = 7.25
+    assert "7.2x sooner" in cnn_no_bias.judge(v, cnn_no_bias.CONFIGS["default"]).reason

@@ -87,3 +87,19 @@ def test_gray_zone_modes_are_excluded_from_the_fit():
     base = analyse(STEPS, _log_relaxation(LAM, 0.01), LAM, smoothing=0)
     assert out["fit"]["rising"]["n"] == LAM.size
     assert abs(out["fit"]["rising"]["slope"] - base["fit"]["rising"]["slope"]) < 1e-12
+
+
+def test_tau_ranges_use_only_fitted_modes():
+    from reproduce.spectral_bias.trained_spectra import tau_ranges
+
+    a = {
+        "tau_star": np.array([5.0, 50.0, np.nan, 7.0, 300.0, 40.0, 1.0]),
+        "rising": np.array([True, True, True, True, False, False, False]),
+        "gray": np.array([False, False, False, True, False, False, False]),
+        "degenerate": np.array([False, False, False, False, False, False, True]),
+    }
+    r = tau_ranges(a)
+    assert r["rising"] == {"min": 5.0, "median": 27.5, "max": 50.0}  # NaN and gray-zone modes left out
+    assert r["falling"] == {"min": 40.0, "median": 170.0, "max": 300.0}  # the degenerate mode left out
+    a["rising"][:] = False
+    assert tau_ranges(a)["rising"] is None

@@ -24,8 +24,8 @@ import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
 
-from .trained_denoisers import Experiment, experiment, run
-from .trained_spectra import analyse, draw_spectral_figure, recording_details, summary
+from .trained_denoisers import Experiment, experiment
+from .trained_spectra import draw_spectral_figure, run_values, summary
 
 PAPER_ALPHA = {"d=256": 1.08, "d=512 rising": 1.05, "d=512 falling": 1.13}
 ALPHA_TOL = 0.3
@@ -44,26 +44,13 @@ class Config:
 CONFIGS = {p: Config(experiment(p, "gaussian_mlp")) for p in ("quick", "default", "paper")}
 
 
-def fit_values(config: Config, name: str) -> tuple[dict, dict]:
-    """Measured values and figure details of one recorded run (shared with the image claims)."""
-    rec, _ = run(config.run, desc=name)
-    a = analyse(rec.steps, rec.variances, rec.basis.variances, config.criterion)
-    values = {
-        "rising": a["fit"]["rising"], "falling": a["fit"]["falling"],
-        "no_crossing": a["fit"]["no_crossing"], "gray_zone": a["fit"]["excluded"], "modes": int(rec.basis.variances.size),
-        "degenerate": a["fit"]["degenerate"],
-        "mean_initial_variance": float(np.nanmean(a["initial"])), "final_alignment": float(rec.alignment[-1]),
-        "final_over_target_median": float(np.median(rec.variances[-1, ~a["degenerate"]] / rec.basis.variances[~a["degenerate"]])),
-        "parameters": rec.parameters, "steps": int(rec.steps[-1]),
-    }
-    return values, recording_details(rec, a)
-
-
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Train (or load) the Gaussian MLP run and fit its emergence times."""
-    values, details = fit_values(config, "gaussian MLP")
+    values, details = run_values(config.run, config.criterion, "gaussian MLP")
     values["dim"] = config.run.data.dim
-    headline = f"d = {config.run.data.dim}: {summary(values)} (gray zone {values['gray_zone']} of {values['modes']} modes)"
+    t = config.run.train
+    headline = (f"d = {values['dim']}, {t.layers} x {t.width} MLP, {t.steps} steps, lr {t.lr:g} (scaled down from the paper's run): "
+                f"{summary(values)} (gray zone {values['gray_zone']} of {values['modes']} modes)")
     return Measurement(values, headline, details)
 
 
@@ -92,6 +79,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
 
 CLAIM = register(Claim(
     id="spectral.gaussian_mlp",
+    version=2,
     location="Sec. 6, Fig. 9",
     statement="An EDM-trained MLP denoiser on Gaussian data learns the modes of its covariance in time tau* ∝ lam^-alpha with alpha ≈ 1.",
     paper_value=PAPER_ALPHA,

@@ -18,8 +18,10 @@ import numpy as np
 from theory import emergence
 
 from .denoiser_training import Recording
+from .trained_denoisers import Experiment, run
 
-__all__ = ["EXPERIMENT_SMOOTHING", "MIN_MODES", "analyse", "branches", "draw_spectral_figure", "recording_details", "summary"]
+__all__ = ["EXPERIMENT_SMOOTHING", "MIN_MODES", "analyse", "branches", "draw_spectral_figure", "recording_details",
+           "run_values", "summary", "tau_ranges"]
 
 EXPERIMENT_SMOOTHING = 1.0
 """Smoothing of trained trajectories in record steps (authors' code: 1 for experiments)."""
@@ -84,20 +86,57 @@ def summary(fit: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def tau_ranges(analysis: Mapping[str, Any]) -> dict:
+    """Per branch, the smallest, median and largest ``tau*`` of the fitted modes (None without any)."""
+    tau = np.asarray(analysis["tau_star"], float)
+    used = np.isfinite(tau) & ~np.asarray(analysis["gray"], bool) & ~np.asarray(analysis["degenerate"], bool)
+    rising = np.asarray(analysis["rising"], bool)
+    out = {}
+    for branch, sel in (("rising", used & rising), ("falling", used & ~rising)):
+        t = tau[sel]
+        out[branch] = {"min": float(t.min()), "median": float(np.median(t)), "max": float(t.max())} if t.size else None
+    return out
+
+
 def recording_details(rec: Recording, analysis: Mapping[str, Any], snapshot_records: int = 6) -> dict:
-    """JSON-able data the figures need: trajectories, targets, emergence, alignment, a few sample grids."""
-    keep = np.unique(np.rint(np.linspace(0, len(rec.steps) - 1, snapshot_records)).astype(int))
-    return {
+    """JSON-able data the figures need: trajectories, targets, emergence, alignment, and for image
+    data (snapshots of shape (R, n, C, H, W)) the sample grids of ``snapshot_records`` records."""
+    details = {
         "steps": rec.steps, "variances": rec.variances, "targets": rec.basis.variances,
         "alignment": rec.alignment, "tau_star": analysis["tau_star"], "rising": analysis["rising"],
-        "gray": analysis["gray"], "degenerate": analysis["degenerate"], "snapshot_steps": rec.steps[keep], "snapshots": rec.snapshots[keep].astype(float).round(4),
+        "gray": analysis["gray"], "degenerate": analysis["degenerate"],
     }
+    if rec.snapshots.ndim == 5:
+        keep = np.unique(np.rint(np.linspace(0, len(rec.steps) - 1, snapshot_records)).astype(int))
+        details["snapshot_steps"] = rec.steps[keep]
+        details["snapshots"] = rec.snapshots[keep].astype(float).round(4)
+    return details
+
+
+def run_values(exp: Experiment, criterion: str = "geometric", desc: str = "train") -> tuple[dict, dict]:
+    """Measured values and figure details of one recorded run (trained or loaded through :func:`.run`).
+
+    Values: both fits, the ``tau*`` ranges of the fitted modes, mode counts (gray zone, no crossing,
+    degenerate), the mean initial variance, the final alignment and the median final/target ratio.
+    """
+    rec, _ = run(exp, desc=desc)
+    a = analyse(rec.steps, rec.variances, rec.basis.variances, criterion)
+    live = ~a["degenerate"]
+    values = {
+        "rising": a["fit"]["rising"], "falling": a["fit"]["falling"], "tau_range": tau_ranges(a),
+        "no_crossing": a["fit"]["no_crossing"], "gray_zone": a["fit"]["excluded"], "modes": int(rec.basis.variances.size),
+        "degenerate": a["fit"]["degenerate"],
+        "mean_initial_variance": float(np.nanmean(a["initial"])), "final_alignment": float(rec.alignment[-1]),
+        "final_over_target_median": float(np.median(rec.variances[-1, live] / rec.basis.variances[live])),
+        "parameters": rec.parameters, "steps": int(rec.steps[-1]),
+    }
+    return values, recording_details(rec, a)
 
 
 def draw_spectral_figure(details: Mapping[str, Any], fit: Mapping[str, Any], title: str, path: Path) -> Path:
     """The content of the paper's Figs. 3/4/9/11/12 in one PNG.
 
-    Panels: (a) sample grids through training (for image data: snapshots of shape (R, n, C, H, W)), (b) generated
+    Panels: (a) sample grids through training (when ``details`` has snapshots), (b) generated
     variance per mode vs step with the targets, (c) heat-map of ``log10(lam~_k / lam_k)`` (modes x
     records) with ``tau*`` marked and the gray zone shaded, (d) ``tau*`` vs ``lam`` with the fits.
     """
@@ -112,8 +151,8 @@ def draw_spectral_figure(details: Mapping[str, Any], fit: Mapping[str, Any], tit
     lam = np.asarray(details["targets"], float)[live]
     tau = np.asarray(details["tau_star"], float)[live]
     rising, gray = np.asarray(details["rising"], bool)[live], np.asarray(details["gray"], bool)[live]
-    snaps = np.asarray(details["snapshots"], float)
-    grids = snaps.ndim == 5
+    grids = "snapshots" in details
+    snaps = np.asarray(details["snapshots"], float) if grids else None
     fig = plt.figure(figsize=(15, 9.5 if grids else 4.8), layout="constrained")
     rows = 2 if grids else 1
     if grids:
