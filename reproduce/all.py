@@ -1,14 +1,17 @@
-"""Command line: reproduce every claim (or some) and regenerate the checklist.
+"""Command line: recompute every claim (or some), verify it against the committed record.
 
 Examples::
 
-    python -m reproduce.all                          # default preset, all claims
+    python -m reproduce.all                          # default preset: recompute, compare with the record
     python -m reproduce.all --preset quick           # smoke scale, a few minutes
-    python -m reproduce.all --only myopia --force    # every myopia.* claim, recomputed
+    python -m reproduce.all --only myopia --force    # every myopia.* claim, ignoring the local cache
+    python -m reproduce.all --record                 # store the results as the record, regenerate the checklist
     python -m reproduce.all --list                   # what there is to run
 
-Exit status: 0 when every selected claim ran (whatever its verdict — ``differs`` is a
-finding), 1 when a claim raised, 2 for bad arguments.
+Exit status: 0 when every selected claim ran (whatever its verdict: ``differs`` is a finding;
+a disagreement with the record is a finding too, printed loudly), 1 when a claim raised,
+2 for bad arguments or a refused ``--record``, 3 with ``--strict`` when a claim does not agree
+with the record.
 """
 
 from __future__ import annotations
@@ -20,13 +23,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .checklist import update_checklist
-from .claims import Claim, all_claims, select
-from .paths import REPO_ROOT, checklist_path, results_dir
+from .claims import Claim
+from .paths import REPO_ROOT, checklist_path, figures_dir, results_dir, run_dir
 from .presets import PRESETS, Preset
-from .results import load_results
+from .progress import format_seconds
+from .registry import all_claims, select
+from .results import load_results, provenance
 from .runner import RunRecord, run
 
-__all__ = ["build_parser", "main"]
+__all__ = ["EXIT_DISAGREES", "build_parser", "main"]
+
+EXIT_DISAGREES = 3
+"""Exit status under ``--strict`` when a claim does not agree with the committed record."""
 
 
 def _budget(preset: Preset) -> str:
@@ -45,16 +53,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m reproduce.all",
         description=(
-            "Measure each paper claim, judge it against the paper's value, store the result\n"
-            "in results/<preset>/<claim>.json and draw its figures. A result whose\n"
-            "configuration hash (claim id, version, seed, config) is unchanged is reused."
+            "Recompute each paper claim (measure, judge against the paper's value, draw its\n"
+            "figures) and say whether it agrees with the committed record results/<preset>/.\n"
+            "Results are kept in a machine-local cache (.cache/runs/<preset>/, git-ignored) keyed\n"
+            "by claim id, version, seed, configuration and a fingerprint of the code the claim\n"
+            "executes, so a rerun on the same machine with unchanged code is instant and a fresh\n"
+            "clone recomputes everything. The record is written only with --record."
         ),
         epilog=(
             f"presets:\n{presets}\n\n"
-            "The default preset writes figures/ and regenerates paper_claims.md from all\n"
-            "of results/default/; the others write figures/<preset>/.\n"
-            "Exit status: 0 if every claim ran (a 'differs' verdict is a result),\n"
-            "1 if a claim raised, 2 for bad arguments."
+            "A rerun agrees with the record when the verdict is the same and every measured number\n"
+            "is within the claim's declared reproduction tolerance (timing claims: verdict only).\n"
+            "--record stores the results as results/<preset>/, their figures in figures/ (default\n"
+            "preset) or figures/<preset>/, and regenerates paper_claims.md (default preset); it\n"
+            "refuses to run on a tree whose code differs from the last commit.\n"
+            "Exit status: 0 if every claim ran (a 'differs' verdict or a disagreement with the\n"
+            "record is a finding), 1 if a claim raised, 2 for bad arguments or a refused --record,\n"
+            f"{EXIT_DISAGREES} with --strict if a claim does not agree with the record."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -68,45 +83,86 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID_OR_PREFIX",
         help="run only these claims: a full id (myopia.reff_bridge) or a paper prefix (myopia); repeatable",
     )
-    parser.add_argument("--list", action="store_true", help="list the claims (id, kind, location, statement) and exit")
-    parser.add_argument("--force", action="store_true", help="recompute even when a cached result matches")
+    parser.add_argument(
+        "--list", action="store_true", help="list the claims (id, kind, location, module, statement) and exit"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="recompute even when the local cache holds a result for the same code"
+    )
     parser.add_argument(
         "--seed", type=int, default=None, metavar="N", help="master seed replacing the preset's (enters the cache key)"
     )
     parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, metavar="DIR", help="repository root for results/ and figures/"
+        "--root", type=Path, default=REPO_ROOT, metavar="DIR", help="repository root for results/, figures/ and .cache/"
     )
     parser.add_argument("--no-figures", action="store_true", help="store results without drawing figures")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="store the results as the committed record and regenerate paper_claims.md (needs a clean tree)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help=f"exit {EXIT_DISAGREES} when a claim does not agree with the committed record",
+    )
     return parser
 
 
 def _list(claims: Sequence[Claim]) -> None:
     for claim in claims:
         print(f"{claim.id}  [{claim.kind}]  {claim.location}  (presets: {', '.join(claim.configs)})")
-        print(f"    {claim.statement}")
+        print(f"    {claim.module}: {claim.statement}")
 
 
-def _summary(records: Sequence[RunRecord], preset: Preset, total_s: float) -> None:
+def _summary(records: Sequence[RunRecord], preset: Preset, total_s: float, root: Path, recorded: bool) -> None:
     width = max([len(r.claim_id) for r in records] + [5])
-    print(f"\n{'claim':{width}s}  {'status':8s}  {'verdict':17s}  {'wall s':>8s}")
+    print(f"\n{'claim':{width}s}  {'status':8s}  {'verdict':17s}  {'wall s':>8s}  record")
     for r in records:
-        print(f"{r.claim_id:{width}s}  {r.status:8s}  {r.verdict or '-':17s}  {r.wall_s:8.1f}")
+        agreement = r.agreement.status if r.agreement is not None else "-"
+        if r.agreement is not None and r.agreement.identical:
+            agreement += " (identical)"
+        print(f"{r.claim_id:{width}s}  {r.status:8s}  {r.verdict or '-':17s}  {r.wall_s:8.1f}  {agreement}")
     errors = sum(r.status == "error" for r in records)
     budget = "no budget" if preset.budget_s is None else f"budget {preset.budget_s:.0f} s"
     over = " (over budget)" if preset.budget_s is not None and total_s > preset.budget_s else ""
-    print(f"\n{len(records)} claim(s), {errors} error(s); total {total_s:.1f} s, {budget} for preset {preset.name}{over}.")
+    print(
+        f"\n{len(records)} claim(s), {errors} error(s); total {total_s:.1f} s "
+        f"({format_seconds(total_s)}), {budget} for preset {preset.name}{over}."
+    )
+    agree = [r for r in records if r.agreement is not None and r.agreement.status == "agrees"]
+    print(f"{len(agree)} of {len(records)} claims agree with the committed record (results/{preset.name}/).")
+    others = [r for r in records if r not in agree]
+    unrecorded = all(r.agreement is not None and r.agreement.status == "no-record" for r in others)
+    if others and recorded:
+        print("Compared with the record this run replaced:")
+        for r in others:
+            print(f"  {r.claim_id}: {'error' if r.agreement is None else r.agreement.describe()}")
+    elif others and unrecorded and not agree:
+        print(f"(there is no record of preset {preset.name} to compare with; --record makes one)")
+    elif others:
+        print("!!! NOT IN AGREEMENT WITH THE RECORD:")
+        for r in others:
+            why = "error (see the traceback above)" if r.agreement is None else r.agreement.describe()
+            print(f"!!!   {r.claim_id}: {why}")
+    where = figures_dir(root, preset.name) if recorded else run_dir(root, preset.name) / "figures"
+    print(f"figures of this run: {where}")
+    if recorded:
+        print(f"recorded {sum(r.recorded for r in records)} result(s) in {results_dir(root, preset.name)}.")
 
 
 def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = None) -> int:
     """Run the command line; return the exit status.
 
     ``claims`` replaces the registry (tests pass toy claims); by default every claim of
-    :data:`reproduce.claims.CLAIM_MODULES` is used.
+    :data:`reproduce.registry.CLAIM_MODULES` is used.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.seed is not None and args.seed < 0:
         parser.error(f"--seed must be a non-negative integer, got {args.seed}.")
+    if args.record and args.no_figures:
+        parser.error("--record needs the figures; drop --no-figures.")
     pool = all_claims() if claims is None else list(claims)
     try:
         chosen = select(args.only, pool)
@@ -116,15 +172,38 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
     if args.list:
         _list(chosen)
         return 0
+    if args.record:
+        dirty = provenance()["git_dirty"]
+        if dirty:
+            print(
+                f"{parser.prog}: error: --record refuses to run: the code differs from the last commit "
+                "(git status shows changes outside results/, figures/ and paper_claims.md). Commit first, "
+                "so that the record names the code that made it.",
+                file=sys.stderr,
+            )
+            return 2
+        if dirty is None:
+            print("warning: not a git checkout; the record cannot name the commit that made it.", file=sys.stderr)
     preset = PRESETS[args.preset]
     t0 = time.perf_counter()
-    records = run(chosen, preset, root=args.root, force=args.force, seed=args.seed, figures=not args.no_figures)
+    records = run(
+        chosen,
+        preset,
+        root=args.root,
+        force=args.force,
+        seed=args.seed,
+        figures=not args.no_figures,
+        record=args.record,
+    )
     total_s = time.perf_counter() - t0
-    _summary(records, preset, total_s)
-    if preset.name == "default":
-        path = update_checklist(checklist_path(args.root), load_results(results_dir(args.root, "default")))
+    _summary(records, preset, total_s, args.root, args.record)
+    if args.record and preset.name == "default":
+        path = update_checklist(args.root)
         print(f"regenerated {path}")
-    return 1 if any(r.status == "error" for r in records) else 0
+    if any(r.status == "error" for r in records):
+        return 1
+    disagrees = any(r.agreement is None or r.agreement.status != "agrees" for r in records)
+    return EXIT_DISAGREES if args.strict and disagrees else 0
 
 
 if __name__ == "__main__":

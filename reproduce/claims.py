@@ -2,7 +2,9 @@
 
 A :class:`Claim` pairs one sentence of a paper with the code that measures it and the rule
 that turns the measurement into a verdict.  Claims are registered once, at import time of
-the module that defines them (see :data:`CLAIM_MODULES`), and looked up by id or id prefix.
+the module that defines them (:mod:`reproduce.registry` lists those modules and looks claims up
+by id or id prefix; it is kept out of this module so that adding a claim changes no other
+claim's code fingerprint, see :mod:`reproduce.fingerprint`).
 
 The measurement and the verdict are kept apart on purpose: ``measure`` returns numbers
 only, ``judge`` applies a stated tolerance to them.  A verdict can therefore be audited
@@ -12,9 +14,9 @@ only, ``judge`` applies a stated tolerance to them.  A verdict can therefore be 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,15 +24,14 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "CLAIM_MODULES",
     "KINDS",
     "VERDICTS",
     "Claim",
     "Judgement",
     "Measurement",
-    "all_claims",
+    "ReproductionTolerance",
     "register",
-    "select",
+    "registered",
 ]
 
 VERDICTS = ("reproduced", "differs", "not-testable-here", "extension")
@@ -38,39 +39,6 @@ VERDICTS = ("reproduced", "differs", "not-testable-here", "extension")
 
 KINDS = ("paper", "extension")
 """``paper``: a statement the paper makes; ``extension``: a claim of ours beyond the paper."""
-
-CLAIM_MODULES = (
-    "reproduce.myopia.reff_bridge",
-    "reproduce.myopia.reff_cost",
-    "reproduce.myopia.table1_barbell",
-    "reproduce.myopia.table2_chain",
-    "reproduce.myopia.fig4_visible_bridge",
-    "reproduce.myopia.fig5_optimization",
-    "reproduce.myopia.lemma3_1",
-    "reproduce.myopia.theorem3_2",
-    "reproduce.myopia.lambda_sweep",
-    "reproduce.myopia.real_graphs",
-    "reproduce.myopia.trained_lemma3_1",
-    "reproduce.myopia.trained_theorem3_2",
-    "reproduce.myopia.trained_weighted_marginal",
-    "reproduce.myopia.trained_table1_barbell",
-    "reproduce.myopia.trained_table2_chain",
-    "reproduce.myopia.starvation_dynamics",
-    "reproduce.myopia.zero_inference_overhead",
-    "reproduce.myopia.capacity_independence",
-    "reproduce.spectral_bias.one_layer",
-    "reproduce.spectral_bias.inverse_law",
-    "reproduce.spectral_bias.two_layer",
-    "reproduce.spectral_bias.convolution",
-    "reproduce.spectral_bias.flow_matching",
-    "reproduce.spectral_bias.starvation",
-    "reproduce.spectral_bias.gaussian_mlp",
-    "reproduce.spectral_bias.image_mlp",
-    "reproduce.spectral_bias.cnn_no_bias",
-    "reproduce.spectral_bias.alignment",
-    "reproduce.spectral_bias.theory_overlay",
-)
-"""Modules whose import registers claims.  To add a claim, add its module here."""
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9][a-z0-9_]*$")
 
@@ -122,6 +90,60 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class ReproductionTolerance:
+    """How closely a rerun must reproduce a claim's committed measurement to *agree* with it.
+
+    A rerun agrees with the record when the verdict is the same and, for a deterministic claim,
+    every number of ``measured`` satisfies ``|new - recorded| <= atol + rtol * |recorded|``.
+    ``keys`` overrides ``(rtol, atol)`` for the numbers whose dotted path in ``measured`` matches
+    a shell pattern (:func:`fnmatch.fnmatchcase`, e.g. ``"rows.*.z"``); the first matching pattern
+    wins.  Non-deterministic claims (timings) are compared by verdict only.
+
+    Attributes
+    ----------
+    rtol, atol : float
+        Relative and absolute tolerance for every number.
+    reason : str
+        Why this tolerance: the round-off of an analytic computation, or the claim's own
+        sampling error for trained networks (different CPUs change the last bits of training,
+        which then move sampled frequencies within their sampling error).
+    keys : mapping of str to (rtol, atol)
+        Per-number overrides.
+
+    Examples
+    --------
+    >>> tol = ReproductionTolerance(rtol=0.0, atol=0.03, reason="2000 samples", keys={"*.z": (0.0, 4.0)})
+    >>> tol.for_path("bridge.z"), tol.for_path("bridge.learned")
+    ((0.0, 4.0), (0.0, 0.03))
+    """
+
+    rtol: float = 1e-9
+    atol: float = 1e-12
+    reason: str = (
+        "analytic or simulated: the same code and seed give the same numbers up to floating-point "
+        "round-off (1e-9 relative; 1e-12 absolute for error measures that are themselves round-off)"
+    )
+    keys: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        pairs = [(self.rtol, self.atol), *self.keys.values()]
+        for rtol, atol in pairs:
+            if not (math.isfinite(rtol) and math.isfinite(atol) and rtol >= 0 and atol >= 0):
+                raise ValueError(f"tolerances must be finite and non-negative, got rtol={rtol!r}, atol={atol!r}.")
+        if not self.reason:
+            raise ValueError("a reproduction tolerance needs a reason.")
+
+    def for_path(self, path: str) -> tuple[float, float]:
+        """``(rtol, atol)`` for the number at dotted ``path`` of ``measured``."""
+        from fnmatch import fnmatchcase
+
+        for pattern, pair in self.keys.items():
+            if fnmatchcase(path, pattern):
+                return float(pair[0]), float(pair[1])
+        return self.rtol, self.atol
+
+
+@dataclass(frozen=True)
 class Claim:
     """One checkable statement of a paper (or an extension of ours).
 
@@ -148,7 +170,10 @@ class Claim:
     deterministic : bool
         False for claims whose measured values are timings.
     version : int
-        Bump when the measurement changes, so cached results are recomputed.
+        Bump when the measurement changes (results are also keyed by a fingerprint of the code,
+        so a forgotten bump cannot leave a stale result in place).
+    reproduction : ReproductionTolerance
+        How closely a rerun must match the committed record to agree with it.
     """
 
     id: str
@@ -162,15 +187,23 @@ class Claim:
     kind: str = "paper"
     deterministic: bool = True
     version: int = 1
+    reproduction: ReproductionTolerance = field(default_factory=ReproductionTolerance)
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
             raise ValueError(f"claim id {self.id!r} must look like '<paper>.<slug>' in lower case.")
+        if not isinstance(self.reproduction, ReproductionTolerance):
+            raise TypeError(f"reproduction of {self.id} must be a ReproductionTolerance.")
         if self.kind not in KINDS:
             raise ValueError(f"claim kind must be one of {KINDS}, got {self.kind!r}.")
         for name, config in self.configs.items():
             if not (dataclasses.is_dataclass(config) and config.__dataclass_params__.frozen):
                 raise TypeError(f"config of {self.id} for preset {name!r} must be a frozen dataclass.")
+
+    @property
+    def module(self) -> str:
+        """The module that defines the claim's ``measure`` (its code fingerprint starts there)."""
+        return self.measure.__module__
 
     @property
     def paper(self) -> str:
@@ -198,28 +231,6 @@ def register(claim: Claim) -> Claim:
     return claim
 
 
-def all_claims() -> list[Claim]:
-    """Every registered claim, sorted by id (imports :data:`CLAIM_MODULES` first)."""
-    for module in CLAIM_MODULES:
-        importlib.import_module(module)
-    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
-
-
-def select(patterns: Iterable[str] | None, claims: Iterable[Claim] | None = None) -> list[Claim]:
-    """Claims whose id equals a pattern or starts with ``pattern + "."``.
-
-    ``None`` or an empty list selects everything.  A pattern that matches nothing is a
-    ``ValueError`` (a typo must not silently run zero claims).
-    """
-    pool = list(all_claims() if claims is None else claims)
-    patterns = list(patterns or [])
-    if not patterns:
-        return pool
-    chosen: dict[str, Claim] = {}
-    for pattern in patterns:
-        hits = [c for c in pool if c.id == pattern or c.id.startswith(pattern.rstrip(".") + ".")]
-        if not hits:
-            known = ", ".join(c.id for c in pool)
-            raise ValueError(f"no claim matches {pattern!r}; known claims: {known}.")
-        chosen.update((c.id, c) for c in hits)
-    return [chosen[k] for k in sorted(chosen)]
+def registered() -> dict[str, Claim]:
+    """A copy of the registry as it is now (claims of the modules imported so far)."""
+    return dict(_REGISTRY)

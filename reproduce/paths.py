@@ -5,10 +5,12 @@ point the whole pipeline at a scratch directory; :data:`REPO_ROOT` is the checko
 
 Layout under ``root``::
 
-    results/<preset>/<claim_id>.json   one result per claim and preset
-    figures/<name>.png                 figures of the default preset (committed)
-    figures/<preset>/<name>.png        figures of the other presets (not committed)
+    results/<preset>/<claim_id>.json   the record: one result per claim and preset
+    figures/<name>.png                 figures of the default record (committed)
+    figures/<preset>/<name>.png        figures of the other presets' records (not committed)
     paper_claims.md                    the checklist, regenerated from results/default/
+    .cache/runs/<preset>/results/      the machine-local cache of results (git-ignored)
+    .cache/runs/<preset>/figures/      figures drawn by runs that do not record (git-ignored)
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from pathlib import Path
 __all__ = [
     "REPO_ROOT",
     "cache_dir",
+    "cached_result_path",
     "checklist_path",
+    "discussion_path",
     "figures_dir",
     "relative_posix",
     "result_path",
     "results_dir",
+    "run_dir",
 ]
 
 REPO_ROOT: Path = Path(__file__).resolve().parent.parent
@@ -58,6 +63,21 @@ def figures_dir(root: Path, preset: str) -> Path:
     return base if _check_name(preset, "preset") == "default" else base / preset
 
 
+def run_dir(root: Path, preset: str) -> Path:
+    """The machine-local cache of one preset's runs: ``root/.cache/runs/<preset>``.
+
+    Holds ``results/<claim_id>.json`` (keyed by :func:`reproduce.results.cache_key`, so a rerun
+    on the same machine reuses a result only while its code and configuration are unchanged) and
+    ``figures/``.  It is git-ignored, so a fresh clone starts empty and recomputes everything.
+    """
+    return Path(root) / ".cache" / "runs" / _check_name(preset, "preset")
+
+
+def cached_result_path(root: Path, preset: str, claim_id: str) -> Path:
+    """One claim's result in the local cache: ``.cache/runs/<preset>/results/<claim_id>.json``."""
+    return run_dir(root, preset) / "results" / f"{_check_name(claim_id, 'claim id')}.json"
+
+
 def cache_dir(name: str, env: str) -> Path:
     """A git-ignored cache folder: ``$<env>`` when set, else ``<repo>/.cache/<name>``.
 
@@ -67,6 +87,11 @@ def cache_dir(name: str, env: str) -> Path:
     """
     value = os.environ.get(env)
     return Path(value) if value else REPO_ROOT / ".cache" / _check_name(name, "cache name")
+
+
+def discussion_path(root: Path) -> Path:
+    """The hand-written discussion with placeholders: ``root/reproduce/discussion.md``."""
+    return Path(root) / "reproduce" / "discussion.md"
 
 
 def checklist_path(root: Path) -> Path:

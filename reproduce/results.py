@@ -1,10 +1,12 @@
 """Result files: what a claim's run leaves behind, and how it is keyed and stored.
 
-A result is one JSON object per claim and preset (``results/<preset>/<claim_id>.json``,
-see :mod:`reproduce.paths`).  It is keyed by :func:`config_hash`, so a rerun reuses it
-unless the claim's configuration, version or seed changed.  Each claim draws from its
-own random stream (:func:`claim_rng`), so its numbers do not depend on which other claims
-ran before it.
+A result is one JSON object per claim and preset.  The committed record keeps it at
+``results/<preset>/<claim_id>.json``; every run also keeps it in the machine-local cache
+(see :mod:`reproduce.paths` and :mod:`reproduce.runner`).  A result names what it depends on:
+:func:`config_hash` (claim id, version, seed, configuration) and the code fingerprint of
+the claim (:mod:`reproduce.fingerprint`); :func:`cache_key` joins the two.  Each claim draws
+from its own random stream (:func:`claim_rng`), so its numbers do not depend on which other
+claims ran before it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hashlib
 import importlib.metadata
 import json
 import math
+import os
 import platform
 import subprocess
 import sys
@@ -26,13 +29,16 @@ from typing import Any
 import numpy as np
 
 from .atomic import write_bytes_atomic
+from .fingerprint import closure_digests, code_fingerprint
 from .claims import Claim, Judgement, Measurement
 from .paths import REPO_ROOT
 from .presets import Preset
 
 __all__ = [
+    "RECORD_PATHS",
     "SCHEMA",
     "build_result",
+    "cache_key",
     "claim_rng",
     "config_hash",
     "dumps",
@@ -43,10 +49,34 @@ __all__ = [
     "write_json_atomic",
 ]
 
-SCHEMA = 1
-"""Version of the result-file layout written by :func:`build_result`."""
+SCHEMA = 2
+"""Version of the result-file layout written by :func:`build_result` (2: adds ``code``)."""
+
+RECORD_PATHS = ("results", "figures", "paper_claims.md", ".cache")
+"""Paths a run writes; changes there do not make the tree "dirty" in :func:`provenance`."""
 
 _TRACKED = ("numpy", "scipy", "sympy", "networkx", "matplotlib", "torch")
+
+_ENVIRONMENT = (
+    "ATEN_CPU_CAPABILITY",
+    "REPRODUCE_THREADS",
+    "REPRODUCE_DEVICE",
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "OPENBLAS_CORETYPE",
+    "MKL_NUM_THREADS",
+)
+"""Environment variables that can change the last bits of a result; recorded in its provenance."""
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 def _float(x: float) -> float | str:
@@ -111,8 +141,7 @@ def config_hash(claim: Claim, preset: Preset, seed: int | None = None) -> str:
 
     The digest covers the claim id, its ``version``, the seed (``seed`` when given, else
     ``preset.seed``) and the claim's configuration for ``preset``, serialised as canonical
-    JSON (sorted keys, compact separators).  Code changes are not covered: bump
-    ``Claim.version`` when the measurement changes.
+    JSON (sorted keys, compact separators).  Code is covered by :func:`cache_key`.
     """
     if not isinstance(preset, Preset):
         raise TypeError(f"preset must be a Preset, got {type(preset).__name__}.")
@@ -123,6 +152,16 @@ def config_hash(claim: Claim, preset: Preset, seed: int | None = None) -> str:
         "config": to_jsonable(dataclasses.asdict(claim.config_for(preset.name))),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def cache_key(claim: Claim, preset: Preset, seed: int | None = None) -> str:
+    """SHA-256 hex digest of :func:`config_hash` and the claim's code fingerprint.
+
+    Two runs with the same key execute the same code on the same inputs: the local cache
+    reuses a result only when its key matches.
+    """
+    text = f"{config_hash(claim, preset, seed)}:{code_fingerprint(claim.module)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -188,7 +227,8 @@ def provenance() -> dict:
 
     Package versions are read with :mod:`importlib.metadata`, so torch is not imported
     (importing it costs seconds).  ``git_commit``/``git_dirty`` are ``None`` outside a git
-    checkout or before the first commit.
+    checkout or before the first commit; ``git_dirty`` ignores what runs write
+    (:data:`RECORD_PATHS`), so it says whether the *code* differs from the commit.
     """
     versions = {}
     for name in _TRACKED:
@@ -197,10 +237,14 @@ def provenance() -> dict:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     commit = _git("rev-parse", "HEAD")
-    status = _git("status", "--porcelain") if commit is not None else None
+    exclude = [f":(exclude){p}" for p in RECORD_PATHS]
+    status = _git("status", "--porcelain", "--", ".", *exclude) if commit is not None else None
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpu_count": os.cpu_count(),
+        "environment": {name: os.environ.get(name) for name in _ENVIRONMENT},
         "versions": versions,
         "git_commit": commit.strip() if commit else None,
         "git_dirty": None if status is None else bool(status.strip()),
@@ -234,7 +278,8 @@ def build_result(
     Returns
     -------
     dict
-        ``measured`` holds ``measurement.values``; ``config_hash`` keys the cache.
+        ``measured`` holds ``measurement.values``; ``code`` holds the claim's code fingerprint
+        and the digest of each module it covers; ``cache_key`` keys the local cache.
     """
     if not isinstance(measurement, Measurement):
         raise TypeError(f"{claim.id}: measure() must return a Measurement, got {type(measurement).__name__}.")
@@ -260,6 +305,8 @@ def build_result(
         "preset": preset.name,
         "config": dataclasses.asdict(config),
         "config_hash": config_hash(claim, preset, seed),
+        "code": {"fingerprint": code_fingerprint(claim.module), "modules": closure_digests(claim.module)},
+        "cache_key": cache_key(claim, preset, seed),
         "version": claim.version,
         "deterministic": claim.deterministic,
         "provenance": provenance(),

@@ -1,18 +1,25 @@
-"""Run claims: measure, judge, store the result, draw its figures — or reuse a cached result.
+"""Run claims: compute (or reuse from the local cache), verify against the record, optionally record.
 
 For each claim, top to bottom:
 
-1. key the run with :func:`reproduce.results.config_hash` (claim id, version, seed, config);
-2. if ``results/<preset>/<id>.json`` has that key (and not ``force``), reuse it: status
-   ``cached``; only its figures are redrawn, and only when one is missing or stale;
-3. otherwise draw ``rng = claim_rng(seed, id)``, call ``measure(config, rng)`` and
-   ``judge(values, config)``, build the result, call ``figure(result, out_dir)``;
-4. write the result (listing its figures) atomically, then stamp every figure with the
-   SHA-256 of the result file's bytes.
+1. announce ``[k/M] <id> ...`` with the wall time its last recorded run took;
+2. key the run with :func:`reproduce.results.cache_key` (claim id, version, seed, config and the
+   fingerprint of the code the claim executes).  If the machine-local cache
+   (``.cache/runs/<preset>/results/<id>.json``, git-ignored) holds that key and ``force`` is off,
+   reuse it (status ``cached``); otherwise draw ``rng = claim_rng(seed, id)``, call
+   ``measure(config, rng)``, round-trip the values through JSON, call ``judge`` on exactly what
+   the file will hold, draw the figures into ``.cache/runs/<preset>/figures/`` and store the
+   result there atomically (status ``computed``);
+3. compare the result with the committed record ``results/<preset>/<id>.json``
+   (:func:`reproduce.record.compare`) and print one line: verdict, time and agreement;
+4. with ``record=True``, store the result as the new record: copy its figures next to the
+   record's (``figures/`` for the default preset), write ``results/<preset>/<id>.json`` and stamp
+   every figure with the SHA-256 of that file.
 
-A claim that raises is reported (status ``error``, traceback kept) and leaves no result
-behind; the run goes on with the next claim.  A ``differs`` verdict is a finding, not an
-error.
+The committed record is never read as a cache: on a fresh clone the local cache is empty, so
+every claim is recomputed.  A claim that raises is reported (status ``error``, traceback kept)
+and leaves no result behind; the run goes on with the next claim.  A ``differs`` verdict, and a
+rerun that does not agree with the record, are findings, not errors.
 """
 
 from __future__ import annotations
@@ -26,12 +33,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .atomic import sha256_file
+from .atomic import sha256_file, write_bytes_atomic
 from .claims import Claim
-from .paths import REPO_ROOT, figures_dir, relative_posix, result_path
+from .paths import REPO_ROOT, cached_result_path, figures_dir, relative_posix, result_path, run_dir
 from .plotting import figure_source, stamp_source
 from .presets import Preset, get_preset
-from .results import build_result, claim_rng, config_hash, dumps, load_result, write_json_atomic
+from .progress import format_seconds, task
+from .record import Agreement, compare
+from .results import build_result, cache_key, claim_rng, dumps, load_result, write_json_atomic
 
 __all__ = ["STATUSES", "RunRecord", "run"]
 
@@ -46,13 +55,17 @@ class RunRecord:
     ----------
     claim_id : str
     status : str
-        ``computed``, ``cached`` or ``error``.
+        ``computed``, ``cached`` (from the local cache) or ``error``.
     verdict : str or None
         The verdict of the (new or cached) result; ``None`` on error.
     wall_s : float
         Seconds this run spent on the claim (near zero when cached).
     error : str or None
         The formatted traceback when ``status == "error"``.
+    agreement : Agreement or None
+        The comparison with the committed record; ``None`` on error.
+    recorded : bool
+        Whether this run wrote the claim's result into the record.
     """
 
     claim_id: str
@@ -60,6 +73,8 @@ class RunRecord:
     verdict: str | None
     wall_s: float
     error: str | None = None
+    agreement: Agreement | None = None
+    recorded: bool = False
 
 
 def _draw(claim: Claim, result: dict, out_dir: Path, root: Path) -> list[str]:
@@ -89,29 +104,39 @@ def _figures_stale(result: dict, path: Path, root: Path) -> bool:
     digest = sha256_file(path)
     for name in result["figures"]:
         target = root / name
-        if not target.is_file() or figure_source(target) != digest:
+        try:
+            if not target.is_file() or figure_source(target) != digest:
+                return True
+        except OSError:  # an unreadable PNG: redraw it
             return True
     return False
 
 
-def _run_one(
-    claim: Claim, preset: Preset, seed: int, root: Path, force: bool, figures: bool
-) -> tuple[str, str]:
-    """Run one claim; return (status, verdict).  Exceptions propagate to :func:`run`."""
-    path = result_path(root, preset.name, claim.id)
-    out_dir = figures_dir(root, preset.name)
+def _usable(cached: dict | None, key: str, record: bool) -> bool:
+    """A local-cache entry may be reused: same key, and made from committed code when recording."""
+    if cached is None or cached.get("cache_key") != key:
+        return False
+    return not record or cached.get("provenance", {}).get("git_dirty") is False
+
+
+def _obtain(claim: Claim, preset: Preset, seed: int, root: Path, force: bool, figures: bool, record: bool):
+    """The result of one claim from the local cache or a fresh computation; (status, result)."""
+    path = cached_result_path(root, preset.name, claim.id)
+    out_dir = run_dir(root, preset.name) / "figures"
     draw = figures and claim.figure is not None
+    key = cache_key(claim, preset, seed)
     cached = None if force else load_result(path)
-    if cached is not None and cached.get("config_hash") == config_hash(claim, preset, seed):
+    if _usable(cached, key, record):
         if draw and _figures_stale(cached, path, root):
             cached["figures"] = _draw(claim, cached, out_dir, root)
             _store(cached, path, root)
-        return "cached", cached["verdict"]
+        return "cached", cached
 
     config = claim.config_for(preset.name)
     t0 = time.perf_counter()
     measurement = claim.measure(config, claim_rng(seed, claim.id))
-    judgement = claim.judge(measurement.values, config)
+    values = json.loads(dumps(measurement.values))  # judge exactly what the file will hold
+    judgement = claim.judge(values, config)
     wall_s = time.perf_counter() - t0
     result = build_result(claim, preset, seed, measurement, judgement, wall_s, [])
     # Figures see exactly what a later reader of the file sees (e.g. "nan" strings).
@@ -119,7 +144,19 @@ def _run_one(
     if draw:
         result["figures"] = _draw(claim, result, out_dir, root)
     _store(result, path, root)
-    return "computed", result["verdict"]
+    return "computed", result
+
+
+def _write_record(result: dict, preset: Preset, root: Path) -> None:
+    """Store ``result`` as the committed record, with copies of its figures beside the record's."""
+    target_dir = figures_dir(root, preset.name)
+    names = []
+    for name in result.get("figures", []):
+        source = root / name
+        target = target_dir / source.name
+        write_bytes_atomic(target, source.read_bytes())
+        names.append(relative_posix(target, root))
+    _store({**result, "figures": names}, result_path(root, preset.name, result["claim_id"]), root)
 
 
 def run(
@@ -131,8 +168,9 @@ def run(
     seed: int | None = None,
     figures: bool = True,
     progress: TextIO | None = None,
+    record: bool = False,
 ) -> list[RunRecord]:
-    """Run ``claims`` under ``preset`` and store their results under ``root``.
+    """Run ``claims`` under ``preset``, compare each with the record under ``root``.
 
     Parameters
     ----------
@@ -141,15 +179,19 @@ def run(
     preset : Preset or str
         The scale (``quick``, ``default``, ``paper``).
     root : Path
-        Repository root receiving ``results/`` and ``figures/`` (see :mod:`reproduce.paths`).
+        Repository root holding the record (``results/``, ``figures/``) and the local cache
+        (``.cache/runs/``); see :mod:`reproduce.paths`.
     force : bool
-        Recompute even when a result with the same configuration hash exists.
+        Recompute even when the local cache holds a result with the same key.
     seed : int, optional
-        Master seed replacing ``preset.seed`` (it enters the configuration hash).
+        Master seed replacing ``preset.seed`` (it enters the cache key).
     figures : bool
         Draw figures; ``False`` stores results with an empty figure list.
     progress : text stream, optional
-        Receives one line per claim; ``sys.stderr`` when omitted.
+        Receives the per-claim lines; ``sys.stderr`` when omitted.
+    record : bool
+        Store every result as the committed record (and its figures beside the record's).
+        Local-cache entries are then reused only if they were computed from committed code.
 
     Returns
     -------
@@ -176,16 +218,33 @@ def run(
     root = Path(root)
     records = []
     for i, claim in enumerate(claims, 1):
+        head = f"[{i}/{len(claims)}] {claim.id}"
+        recorded = load_result(result_path(root, preset.name, claim.id))
+        last = recorded.get("wall_s") if recorded else None
+        expected = f"last recorded run {format_seconds(last)}" if isinstance(last, (int, float)) else "not run before"
+        out.write(f"{head} ... ({expected})\n")
+        out.flush()
         t0 = time.perf_counter()
+        agreement, error, result, written = None, None, None, False
         try:
-            status, verdict = _run_one(claim, preset, seed, root, force, figures)
-            error = None
+            with task(claim.id):
+                status, result = _obtain(claim, preset, seed, root, force, figures, record)
+            agreement = compare(claim, result, recorded)
+            if record:
+                _write_record(result, preset, root)
+                written = True
         except Exception:
-            status, verdict, error = "error", None, traceback.format_exc()
+            status, error = "error", traceback.format_exc()
         wall_s = time.perf_counter() - t0
-        records.append(RunRecord(claim.id, status, verdict, wall_s, error))
+        verdict = result["verdict"] if result is not None else None
+        records.append(RunRecord(claim.id, status, verdict, wall_s, error, agreement, written))
         note = "cached" if status == "cached" else f"{wall_s:.1f} s"
-        out.write(f"[{i}/{len(claims)}] {claim.id} ... {verdict or 'ERROR'} ({note})\n")
+        line = f"{head}: {verdict or 'ERROR'} ({note})"
+        if agreement is not None:
+            line += f"; {agreement.describe()}"
+        if written:
+            line += "; recorded"
+        out.write(line + "\n")
         if error is not None:
             out.write(error)
         out.flush()

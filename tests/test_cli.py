@@ -9,8 +9,9 @@ import sys
 import pytest
 from toy_claims import make_claim
 
-from reproduce.all import main
-from reproduce.paths import REPO_ROOT, checklist_path, figures_dir, result_path
+import reproduce.all
+from reproduce.all import EXIT_DISAGREES, main
+from reproduce.paths import REPO_ROOT, cached_result_path, checklist_path, result_path, run_dir
 from reproduce.presets import PRESETS
 
 
@@ -18,12 +19,18 @@ def _main(root, *args, claims):
     return main(["--root", str(root), *args], claims)
 
 
+@pytest.fixture
+def clean_tree(monkeypatch):
+    """Make --record believe the code is committed (the developer's tree may not be)."""
+    monkeypatch.setattr(reproduce.all, "provenance", lambda: {"git_dirty": False})
+
+
 def test_help_mentions_every_option_and_preset():
     done = subprocess.run(
         [sys.executable, "-m", "reproduce.all", "--help"], capture_output=True, text=True, cwd=REPO_ROOT
     )
     assert done.returncode == 0
-    for option in ("--preset", "--only", "--list", "--force", "--seed", "--root", "--no-figures"):
+    for option in ("--preset", "--only", "--list", "--force", "--seed", "--root", "--no-figures", "--record", "--strict"):
         assert option in done.stdout
     for preset in PRESETS.values():
         assert preset.name in done.stdout and preset.description in " ".join(done.stdout.split())
@@ -58,6 +65,7 @@ def test_list_prints_claims_without_running(tmp_path, capsys):
     assert _main(tmp_path, "--list", claims=claims) == 0
     out = capsys.readouterr().out
     assert "toy.alpha  [paper]  eq. 1  (presets: quick, default, paper)" in out and "Beta holds." in out
+    assert "toy_claims: " in out
     assert calls["measure"] == 0 and not (tmp_path / "results").exists()
 
 
@@ -70,26 +78,61 @@ def test_error_exits_1_and_differs_exits_0(tmp_path, capsys):
     assert _main(tmp_path, "--preset", "quick", "--only", "toy.good", "toy.odd", claims=[good, differs, bad]) == 0
 
 
-def test_default_preset_regenerates_checklist_from_all_results(tmp_path):
+def test_record_on_the_default_preset_regenerates_checklist_from_all_results(tmp_path, clean_tree):
     claims = [make_claim("toy.alpha"), make_claim("toy.beta")]
-    assert _main(tmp_path, "--only", "toy.alpha", claims=claims) == 0
-    assert _main(tmp_path, "--only", "toy.beta", claims=claims) == 0
+    assert _main(tmp_path, "--only", "toy.alpha", "--record", claims=claims) == 0
+    assert _main(tmp_path, "--only", "toy.beta", "--record", claims=claims) == 0
     text = checklist_path(tmp_path).read_text()
     assert "`toy.alpha`" in text and "`toy.beta`" in text
 
 
-def test_quick_preset_leaves_the_checklist_alone(tmp_path):
-    assert _main(tmp_path, "--preset", "quick", claims=[make_claim()]) == 0
+def test_without_record_the_record_and_checklist_are_left_alone(tmp_path, capsys):
+    assert _main(tmp_path, claims=[make_claim()]) == 0
+    assert not checklist_path(tmp_path).exists() and not (tmp_path / "results").exists()
+    out = capsys.readouterr().out
+    assert "0 of 1 claims agree with the committed record" in out
+    assert "there is no record of preset default to compare with" in out
+    assert f"figures of this run: {run_dir(tmp_path, 'default') / 'figures'}" in out
+
+
+def test_quick_record_leaves_the_checklist_alone(tmp_path, clean_tree):
+    assert _main(tmp_path, "--preset", "quick", "--record", claims=[make_claim()]) == 0
+    assert result_path(tmp_path, "quick", "toy.alpha").is_file()
     assert not checklist_path(tmp_path).exists()
+
+
+def test_record_refuses_a_dirty_tree_and_figureless_runs(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(reproduce.all, "provenance", lambda: {"git_dirty": True})
+    calls = {}
+    assert _main(tmp_path, "--record", claims=[make_claim(calls=calls)]) == 2
+    assert "Commit first" in capsys.readouterr().err and calls["measure"] == 0
+    with pytest.raises(SystemExit) as exc:
+        _main(tmp_path, "--record", "--no-figures", claims=[make_claim()])
+    assert exc.value.code == 2
+
+
+def test_agreement_summary_and_strict(tmp_path, clean_tree, capsys):
+    assert _main(tmp_path, "--preset", "quick", "--record", claims=[make_claim()]) == 0
+    capsys.readouterr()
+    assert _main(tmp_path, "--preset", "quick", "--strict", claims=[make_claim(), make_claim("toy.new")]) == EXIT_DISAGREES
+    out = capsys.readouterr().out
+    assert "1 of 2 claims agree with the committed record (results/quick/)." in out
+    assert "!!!   toy.new: no committed record" in out
+    assert _main(tmp_path, "--preset", "quick", "--strict", claims=[make_claim()]) == 0
+    odd = make_claim(verdict="differs")
+    assert _main(tmp_path, "--preset", "quick", "--force", claims=[odd]) == 0
+    out = capsys.readouterr().out
+    assert "0 of 1 claims agree" in out and "!!!   toy.alpha: DIFFERS from the record: verdict reproduced -> differs" in out
+    assert _main(tmp_path, "--preset", "quick", "--strict", claims=[odd]) == EXIT_DISAGREES
 
 
 def test_seed_force_and_no_figures(tmp_path, capsys):
     calls = {}
     claim = make_claim(calls=calls)
-    path = result_path(tmp_path, "quick", claim.id)
+    path = cached_result_path(tmp_path, "quick", claim.id)
     assert _main(tmp_path, "--preset", "quick", "--seed", "1", "--no-figures", claims=[claim]) == 0
     first = json.loads(path.read_text())
-    assert first["seed"] == 1 and first["figures"] == [] and not figures_dir(tmp_path, "quick").exists()
+    assert first["seed"] == 1 and first["figures"] == [] and not (run_dir(tmp_path, "quick") / "figures").exists()
     assert _main(tmp_path, "--preset", "quick", "--seed", "2", claims=[claim]) == 0
     second = json.loads(path.read_text())
     assert second["measured"] != first["measured"] and calls["measure"] == 2

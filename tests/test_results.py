@@ -18,7 +18,9 @@ from toy_claims import ToyConfig, make_claim
 from reproduce import atomic
 from reproduce.claims import Judgement, Measurement
 from reproduce.presets import PRESETS, Preset
+from reproduce.fingerprint import code_fingerprint
 from reproduce.results import (
+    cache_key,
     build_result,
     claim_rng,
     config_hash,
@@ -170,9 +172,11 @@ def test_load_result_missing_invalid_and_valid(tmp_path):
 # --- provenance and build_result ----------------------------------------------------------
 
 
-def test_provenance_versions_match_installed_packages():
+def test_provenance_versions_match_installed_packages(monkeypatch):
+    monkeypatch.setenv("REPRODUCE_THREADS", "1")
     info = provenance()
-    assert set(info) == {"python", "platform", "versions", "git_commit", "git_dirty"}
+    assert set(info) == {"python", "platform", "cpu", "cpu_count", "environment", "versions", "git_commit", "git_dirty"}
+    assert info["environment"]["REPRODUCE_THREADS"] == "1" and "ATEN_CPU_CAPABILITY" in info["environment"]
     assert info["versions"]["numpy"] == importlib.metadata.version("numpy")
     assert info["versions"]["torch"] == importlib.metadata.version("torch")
     assert info["python"] == ".".join(map(str, sys.version_info[:3]))
@@ -196,7 +200,9 @@ def test_build_result_fields():
     assert result["config_hash"] == config_hash(claim, preset, seed=7)
     assert (result["seed"], result["preset"], result["verdict"]) == (7, "quick", "differs")
     assert result["figures"] == ["figures/quick/x.png"]
-    assert result["wall_s"] == 1.235 and result["schema"] == 1
+    assert result["wall_s"] == 1.235 and result["schema"] == 2
+    assert result["code"]["fingerprint"] == code_fingerprint(claim.module)
+    assert result["cache_key"] == cache_key(claim, preset, seed=7)
     required = {"claim_id", "paper", "kind", "location", "statement", "reason", "paper_value", "headline"}
     assert required | {"tolerance", "details", "deterministic", "provenance"} <= set(result)
     json.dumps(result, allow_nan=False)

@@ -1,4 +1,4 @@
-"""Tests of reproduce.runner: caching, forcing, errors, seeds and figure stamping."""
+"""Tests of reproduce.runner: the local cache, forcing, errors, seeds, verification and recording."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from toy_claims import make_claim
 
+import reproduce.results
 from reproduce.atomic import sha256_file
-from reproduce.paths import figures_dir, result_path
+from reproduce.paths import cached_result_path, figures_dir, result_path, run_dir
 from reproduce.plotting import figure_source, stamp_source
-from reproduce.results import claim_rng, config_hash
 from reproduce.presets import PRESETS
+from reproduce.results import cache_key, claim_rng, config_hash
 from reproduce.runner import RunRecord, run
 
 
@@ -22,20 +23,31 @@ def _run(claims, root, preset="quick", **kwargs):
 
 
 def _measured(root, claim_id, preset="quick"):
-    return json.loads(result_path(root, preset, claim_id).read_text())["measured"]
+    return json.loads(cached_result_path(root, preset, claim_id).read_text())["measured"]
 
 
-def test_first_run_computes_second_is_cached_without_measuring(tmp_path):
+def test_first_run_computes_into_the_local_cache_second_reuses_it(tmp_path):
     calls = {}
     claim = make_claim(calls=calls)
     [first] = _run([claim], tmp_path)
     assert (first.status, first.verdict, first.error) == ("computed", "reproduced", None)
     assert calls["measure"] == 1
-    stored = result_path(tmp_path, "quick", claim.id).read_bytes()
+    stored = cached_result_path(tmp_path, "quick", claim.id).read_bytes()
+    assert not result_path(tmp_path, "quick", claim.id).exists()  # the record is written only on request
     [second] = _run([claim], tmp_path)
     assert (second.status, second.verdict) == ("cached", "reproduced")
     assert calls["measure"] == 1
-    assert result_path(tmp_path, "quick", claim.id).read_bytes() == stored
+    assert cached_result_path(tmp_path, "quick", claim.id).read_bytes() == stored
+
+
+def test_the_record_is_never_read_as_a_cache(tmp_path):
+    calls = {}
+    claim = make_claim(calls=calls)
+    _run([claim], tmp_path, record=True)
+    run_dir(tmp_path, "quick").joinpath("results", f"{claim.id}.json").unlink()  # a fresh clone: no local cache
+    [again] = _run([claim], tmp_path)
+    assert again.status == "computed" and calls["measure"] == 2
+    assert again.agreement.status == "agrees" and again.agreement.identical
 
 
 def test_force_recomputes(tmp_path):
@@ -52,28 +64,84 @@ def test_changed_config_changes_hash_and_recomputes(tmp_path):
     changed = make_claim(n=5, calls=calls)
     [record] = _run([changed], tmp_path)
     assert record.status == "computed" and calls["measure"] == 2
-    stored = json.loads(result_path(tmp_path, "quick", changed.id).read_text())
+    stored = json.loads(cached_result_path(tmp_path, "quick", changed.id).read_text())
     assert stored["config_hash"] == config_hash(changed, PRESETS["quick"])
     assert len(stored["measured"]["draws"]) == 5
+
+
+def test_changed_code_changes_the_key_and_recomputes(tmp_path, monkeypatch):
+    calls = {}
+    claim = make_claim(calls=calls)
+    _run([claim], tmp_path)
+    before = cache_key(claim, PRESETS["quick"])
+    monkeypatch.setattr(reproduce.results, "code_fingerprint", lambda module: "0" * 64)
+    assert cache_key(claim, PRESETS["quick"]) != before
+    [record] = _run([claim], tmp_path)
+    assert record.status == "computed" and calls["measure"] == 2
+
+
+def test_result_stores_its_code_fingerprint_and_module_digests(tmp_path):
+    claim = make_claim()
+    _run([claim], tmp_path)
+    stored = json.loads(cached_result_path(tmp_path, "quick", claim.id).read_text())
+    assert len(stored["code"]["fingerprint"]) == 64
+    assert {"toy_claims", "reproduce.claims", "reproduce.plotting"} <= set(stored["code"]["modules"])
+    assert stored["cache_key"] == cache_key(claim, PRESETS["quick"])
 
 
 def test_erroring_claim_is_reported_and_the_run_continues(tmp_path):
     stream = io.StringIO()
     claims = [make_claim("toy.bad", fail=True), make_claim("toy.good")]
-    bad, good = run(claims, "quick", root=tmp_path, progress=stream)
-    assert (bad.status, bad.verdict) == ("error", None)
+    bad, good = run(claims, "quick", root=tmp_path, progress=stream, record=True)
+    assert (bad.status, bad.verdict, bad.agreement) == ("error", None, None)
     assert "RuntimeError: toy failure" in bad.error
     assert good.status == "computed"
     assert not result_path(tmp_path, "quick", "toy.bad").exists()
+    assert not cached_result_path(tmp_path, "quick", "toy.bad").exists()
     assert result_path(tmp_path, "quick", "toy.good").exists()
     log = stream.getvalue()
-    assert "[1/2] toy.bad ... ERROR" in log and "toy failure" in log
-    assert "[2/2] toy.good ... reproduced (" in log
+    assert "[1/2] toy.bad: ERROR" in log and "toy failure" in log
+    assert "[2/2] toy.good: reproduced (" in log
 
 
 def test_differs_is_a_result_not_an_error(tmp_path):
     [record] = _run([make_claim(verdict="differs")], tmp_path)
     assert (record.status, record.verdict) == ("computed", "differs")
+
+
+def test_agreement_with_the_record(tmp_path):
+    _run([make_claim()], tmp_path, record=True)
+    [same] = _run([make_claim()], tmp_path, force=True)
+    assert same.agreement.status == "agrees" and same.agreement.identical
+    [verdict] = _run([make_claim(verdict="differs")], tmp_path, force=True)
+    assert verdict.agreement.status == "differs"
+    assert "verdict reproduced -> differs" in verdict.agreement.describe()
+    [other_seed] = _run([make_claim()], tmp_path, seed=7)
+    assert other_seed.agreement.status == "no-record" and "seed 0" in other_seed.agreement.describe()
+
+
+def test_a_moved_number_outside_tolerance_disagrees(tmp_path):
+    claim = make_claim()
+    _run([claim], tmp_path, record=True)
+    path = result_path(tmp_path, "quick", claim.id)
+    recorded = json.loads(path.read_text())
+    recorded["measured"]["mean"] += 1e-6
+    path.write_text(json.dumps(recorded))
+    [record] = _run([claim], tmp_path)
+    assert record.agreement.status == "differs"
+    assert record.agreement.worst.path == "mean" and "outside tolerance" in record.agreement.describe()
+
+
+def test_record_writes_results_and_figures_beside_the_record(tmp_path):
+    claim = make_claim()
+    [rec] = _run([claim], tmp_path, preset="default", record=True)
+    assert rec.recorded
+    path = result_path(tmp_path, "default", claim.id)
+    result = json.loads(path.read_text())
+    assert result["figures"] == [f"figures/{claim.id}.png"]
+    assert figure_source(tmp_path / result["figures"][0]) == sha256_file(path)
+    cached = cached_result_path(tmp_path, "default", claim.id)
+    assert json.loads(cached.read_text())["figures"] == [f".cache/runs/default/figures/{claim.id}.png"]
 
 
 def test_same_seed_same_values_other_seed_other_values(tmp_path):
@@ -106,9 +174,9 @@ def test_figures_are_listed_and_stamped_with_the_result_digest(tmp_path):
     seen = []
     claim = make_claim(seen=seen)
     _run([claim], tmp_path, preset="default")
-    path = result_path(tmp_path, "default", claim.id)
+    path = cached_result_path(tmp_path, "default", claim.id)
     result = json.loads(path.read_text())
-    assert result["figures"] == [f"figures/{claim.id}.png"]
+    assert result["figures"] == [f".cache/runs/default/figures/{claim.id}.png"]
     assert figure_source(tmp_path / result["figures"][0]) == sha256_file(path)
     # The figure function saw the stored result (JSON round trip: nan as a string).
     assert {k: v for k, v in seen[0].items() if k != "figures"} == {
@@ -119,8 +187,9 @@ def test_figures_are_listed_and_stamped_with_the_result_digest(tmp_path):
 
 def test_quick_figures_go_to_their_own_directory(tmp_path):
     claim = make_claim()
-    _run([claim], tmp_path, preset="quick")
+    _run([claim], tmp_path, preset="quick", record=True)
     assert (figures_dir(tmp_path, "quick") / f"{claim.id}.png").is_file()
+    assert (run_dir(tmp_path, "quick") / "figures" / f"{claim.id}.png").is_file()
     assert not (tmp_path / "figures" / f"{claim.id}.png").exists()
 
 
@@ -128,7 +197,7 @@ def test_cached_run_redraws_a_missing_or_stale_figure(tmp_path):
     calls, seen = {}, []
     claim = make_claim(calls=calls, seen=seen)
     _run([claim], tmp_path)
-    path = result_path(tmp_path, "quick", claim.id)
+    path = cached_result_path(tmp_path, "quick", claim.id)
     figure = tmp_path / json.loads(path.read_text())["figures"][0]
 
     figure.unlink()
@@ -147,8 +216,8 @@ def test_cached_run_redraws_a_missing_or_stale_figure(tmp_path):
 def test_no_figures(tmp_path):
     claim = make_claim()
     _run([claim], tmp_path, figures=False)
-    assert json.loads(result_path(tmp_path, "quick", claim.id).read_text())["figures"] == []
-    assert not figures_dir(tmp_path, "quick").exists()
+    assert json.loads(cached_result_path(tmp_path, "quick", claim.id).read_text())["figures"] == []
+    assert not (run_dir(tmp_path, "quick") / "figures").exists()
 
 
 def test_progress_lines_and_records(tmp_path):
@@ -157,9 +226,35 @@ def test_progress_lines_and_records(tmp_path):
     assert all(isinstance(r, RunRecord) for r in records)
     assert [r.claim_id for r in records] == ["toy.alpha", "toy.beta"]
     lines = stream.getvalue().splitlines()
-    assert len(lines) == 2 and lines[0].startswith("[1/2] toy.alpha ... reproduced (")
+    assert len(lines) == 4
+    assert lines[0] == "[1/2] toy.alpha ... (not run before)"
+    assert lines[1].startswith("[1/2] toy.alpha: reproduced (") and "no committed record" in lines[1]
+    run([make_claim("toy.alpha")], "quick", root=tmp_path, progress=stream, record=True)
     run([make_claim("toy.alpha")], "quick", root=tmp_path, progress=stream)
-    assert stream.getvalue().splitlines()[-1] == "[1/1] toy.alpha ... reproduced (cached)"
+    start, done = stream.getvalue().splitlines()[-2:]
+    assert start.startswith("[1/1] toy.alpha ... (last recorded run ")
+    assert done == "[1/1] toy.alpha: reproduced (cached); agrees with the record (identical)"
+
+
+def test_claim_loops_report_progress_under_the_claims_name(tmp_path):
+    from reproduce.claims import Measurement
+    from reproduce.progress import progress
+
+    claim = make_claim()
+
+    def measure(config, rng):
+        list(progress(range(3), desc="inner loop", log_interval_s=0.0))
+        return Measurement({"mean": 0.0}, "0")
+
+    import dataclasses
+
+    looping = dataclasses.replace(claim, measure=measure)
+    stream = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stderr(stream):
+        run([looping], "quick", root=tmp_path, progress=io.StringIO())
+    assert "toy.alpha | inner loop: 3/3 (100%)" in stream.getvalue()
 
 
 def test_bad_arguments_fail_before_running(tmp_path):

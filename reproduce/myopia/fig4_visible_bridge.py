@@ -160,7 +160,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     base = [_workload(config, k, 0.5)[0] for k in ks]
     shared = {"random": [run(w, "random") for w in base], "oracle": [run(w, "oracle") for w in base]}
     curves: dict[str, Any] = {}
-    for label, kind, param in progress(config.mappings, desc="myopia.fig4_visible_bridge mappings"):
+    for label, kind, param in progress(config.mappings, desc="mappings"):
         f_k = cross_frequency(kind, param, ks)
         entry: dict[str, Any] = {"frequency": f_k, "standard": [], "lambda_needed": []}
         entry.update({f"weighted_lam{lam:g}": [] for lam in config.lams})

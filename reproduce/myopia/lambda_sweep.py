@@ -143,7 +143,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Protocol output of weighted diffusion on a ``lambda`` grid refined at the crossings."""
     values: dict[str, Any] = {}
     details: dict[str, Any] = {}
-    for name, (work, is_bridge, rho) in progress(_workloads(config).items(), desc="myopia.lambda_sweep graphs"):
+    for name, (work, is_bridge, rho) in progress(_workloads(config).items(), desc="graphs"):
         cross = crossings(work.frequency, work.resistance)
         budget = edge_budget(work.tails.size, rho)
         t_incl = inclusion_threshold(work.frequency, work.resistance, is_bridge, budget)

@@ -265,7 +265,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """All methods on every real graph at every rho, and on the planted graph."""
     values: dict[str, Any] = {}
     details: dict[str, Any] = {}
-    for name in progress(config.graphs, desc="myopia.real_graphs small graphs"):
+    for name in progress(config.graphs, desc="small graphs"):
         values[name], details[name] = _small_graph(name, config, rng)
     values["planted"], details["planted"] = _large_graph(config, rng)
     summary = {}

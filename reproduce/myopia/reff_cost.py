@@ -105,7 +105,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     series: dict[str, dict[str, list]] = {
         k: {"size": [], "edges": [], "seconds": [], "work": []} for k in ("exact_er", "exact_grid", "approx_er")
     }
-    for kind, size in progress(jobs, desc="myopia.reff_cost timings"):
+    for kind, size in progress(jobs, desc="timings"):
         if kind == "exact_er":
             n = size
             t, h = erdos_renyi_edges(n, int(round(config.mean_degree * n / 2)), rng)

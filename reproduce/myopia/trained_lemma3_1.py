@@ -23,6 +23,7 @@ from scipy.stats import norm
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.graph_diffusion import predicted_at_noise
 from reproduce.myopia.trained_models import SETTINGS, ModelSettings, draw, model, torch_generator
+from reproduce.trained_tolerances import graph_sampling
 
 
 @dataclass(frozen=True)
@@ -142,5 +143,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
+        reproduction=graph_sampling(2000),
     )
 )

@@ -30,6 +30,7 @@ from reproduce.myopia.protocol import Workload, run_protocol
 from reproduce.myopia.table1_barbell import PAPER
 from reproduce.myopia.tables import compare_rows, draw_table_figure, format_rows, judge_table
 from reproduce.myopia.trained_models import SETTINGS, ModelSettings, draw, model
+from reproduce.trained_tolerances import graph_sampling
 
 
 @dataclass(frozen=True)
@@ -162,5 +163,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
+        reproduction=graph_sampling(1000, **{"*bridge_rank": (0.0, 57.0)}),
     )
 )

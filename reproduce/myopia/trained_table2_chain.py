@@ -28,6 +28,7 @@ from reproduce.myopia.protocol import Workload, run_protocol
 from reproduce.myopia.table2_chain import PAPER
 from reproduce.myopia.tables import compare_rows, draw_table_figure, format_rows, judge_table
 from reproduce.myopia.trained_models import SETTINGS, ModelSettings, draw, model
+from reproduce.trained_tolerances import graph_sampling
 from theory.sparsifiers import edge_budget
 
 
@@ -154,5 +155,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
+        reproduction=graph_sampling(1000, **{"bridge_rank_best.*": (0.0, 10.0)}),
     )
 )

@@ -23,6 +23,7 @@ from scipy.stats import norm
 
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.trained_models import SETTINGS, ModelSettings, bridge_frequency, connected_fraction, draw, model
+from reproduce.trained_tolerances import graph_sampling
 
 
 @dataclass(frozen=True)
@@ -113,5 +114,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
+        reproduction=graph_sampling(2000),
     )
 )

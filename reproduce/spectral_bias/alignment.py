@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .generated_spectrum import alignment_score
 from .trained_denoisers import Experiment, experiment, run
@@ -95,4 +96,5 @@ CLAIM = register(Claim(
     statement="During training the generated covariance of an EDM-trained MLP aligns with the data eigenbasis (alignment score -> 1).",
     paper_value="alignment score -> 1",
     configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    reproduction=SPECTRAL_TRAINED,
 ))

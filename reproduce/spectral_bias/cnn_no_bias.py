@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .trained_denoisers import Experiment, experiment
 from .trained_spectra import MIN_MODES, branches, draw_spectral_figure, run_values, summary
@@ -91,4 +92,5 @@ CLAIM = register(Claim(
     statement="A convolutional UNet denoiser shows little spectral bias: its rising modes emerge together (effective alpha ≈ 0).",
     paper_value={"effective alpha": 0.0},
     configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    reproduction=SPECTRAL_TRAINED,
 ))

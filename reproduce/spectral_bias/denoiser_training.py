@@ -35,7 +35,8 @@ import torch
 from reproduce import torch_runtime
 from reproduce.atomic import write_bytes_atomic
 from reproduce.paths import cache_dir
-from reproduce.progress import progress
+from reproduce.fingerprint import code_fingerprint
+from reproduce.progress import Progress
 from reproduce.torch_runtime import cpu_threads, torch_threads
 
 from .edm import Preconditioned, edm_loss, heun_sample, sigma_steps
@@ -109,8 +110,13 @@ class DenoiserSpec:
             raise ValueError("snapshot cannot exceed samples.")
 
     def key(self, data: np.ndarray) -> str:
-        """Hex hash of the spec, the checkpoint format and the training data."""
-        blob = json.dumps({"format": FORMAT, **dataclasses.asdict(self)}, sort_keys=True).encode()
+        """Hex hash of the spec, the checkpoint format, the training code and the training data.
+
+        The code enters through :func:`reproduce.fingerprint.code_fingerprint` of this module, so a
+        checkpoint left by older training code is never loaded.
+        """
+        code = code_fingerprint(__name__)
+        blob = json.dumps({"format": FORMAT, "code": code, **dataclasses.asdict(self)}, sort_keys=True).encode()
         digest = hashlib.sha256(blob)
         digest.update(str(data.shape).encode())
         digest.update(np.ascontiguousarray(data, dtype=np.float32).tobytes())
@@ -220,7 +226,9 @@ def _run(spec, data, device, cache, stop_after_records, save_every_s, desc) -> R
     done = len(state["variances"])
     records = list(spec.records)
     last_save, new = time.perf_counter(), 0
-    for r in progress(range(done, len(records)), total=len(records) - done, desc=desc):
+    bar = Progress(spec.steps, f"{desc} (train, and sample at {len(records)} records)", unit="step",
+                   initial=int(state["step"]))
+    for r in range(done, len(records)):
         t0 = time.perf_counter()
         model.train()
         while state["step"] < records[r]:
@@ -230,6 +238,7 @@ def _run(spec, data, device, cache, stop_after_records, save_every_s, desc) -> R
             loss.backward()
             opt.step()
             state["step"] += 1
+            bar.update()
         if not bool(torch.isfinite(loss)):
             raise FloatingPointError(f"training diverged (loss {float(loss)}) by step {state['step']}; lower lr.")
         t1 = time.perf_counter()
@@ -250,6 +259,7 @@ def _run(spec, data, device, cache, stop_after_records, save_every_s, desc) -> R
             last_save = time.perf_counter()
         if stopping:
             break
+    bar.close()
     n = len(state["variances"])
     return Recording(np.asarray(records[:n]), np.asarray(state["variances"]), np.asarray(state["alignment"]),
                      np.asarray(state["snapshots"]), basis, state["train_seconds"], state["sample_seconds"],

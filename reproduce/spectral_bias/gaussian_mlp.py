@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .trained_denoisers import Experiment, experiment
 from .trained_spectra import draw_spectral_figure, run_values, summary
@@ -84,4 +85,5 @@ CLAIM = register(Claim(
     statement="An EDM-trained MLP denoiser on Gaussian data learns the modes of its covariance in time tau* ∝ lam^-alpha with alpha ≈ 1.",
     paper_value=PAPER_ALPHA,
     configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    reproduction=SPECTRAL_TRAINED,
 ))

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .gaussian_mlp import MIN_R2
 from .trained_denoisers import Experiment, experiment
@@ -98,4 +99,5 @@ CLAIM = register(Claim(
     statement="On natural images an EDM-trained MLP still learns modes in order of variance, with a clear but attenuated power law (FFHQ32: -0.48 rising, -0.35 falling).",
     paper_value=PAPER,
     configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    reproduction=SPECTRAL_TRAINED,
 ))

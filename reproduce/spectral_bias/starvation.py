@@ -98,7 +98,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     rows, marg_err = {}, 0.0
     jobs = [(name, i) for name in schemes for i in range(eps.size)]
     sims = {}
-    for name, i in progress(jobs, desc="bridge.starvation_law simulations"):
+    for name, i in progress(jobs, desc="simulations"):
         om = float(schemes[name][i])
         var, merr = simulate(float(eps[i]), om, config.Q, config.nodes, taus)
         marg_err = max(marg_err, merr)

@@ -38,6 +38,7 @@ import torch
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.progress import progress
 from reproduce.torch_runtime import cpu_threads, torch_threads
+from reproduce.trained_tolerances import SPECTRAL_TRAINED
 from theory import linear_denoiser
 
 from .edm import P_MEAN, P_STD, SIGMA_DATA, loss_weight, preconditioning, sigma_steps
@@ -229,4 +230,5 @@ CLAIM = register(Claim(
     statement="A linear denoiser trained with the EDM loss (SGD) follows the closed-form learning dynamics of eq. 7 under the stated learning-rate mapping.",
     paper_value="prediction (ours): eq. 7 with eta_i = lr p_i / (d (sigma_i^2 + sigma_d^2))",
     configs=CONFIGS, measure=measure, judge=judge, figure=figure, kind="extension",
+    reproduction=SPECTRAL_TRAINED,
 ))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from reproduce.progress import Progress
 from reproduce.torch_runtime import torch_threads
 
 from .diffusion import reverse_probability
@@ -23,6 +24,7 @@ def sample(model: TrainedModel, count: int, gen: torch.Generator, batch: int = 5
         raise ValueError(f"count must be a positive integer, got {count!r}.")
     s, n, dev = model.schedule, model.data.n, model.device
     out = []
+    bar = Progress(int(count), f"sample {model.spec.label()}", unit="graph")
     with torch.inference_mode(), torch_threads(threads):
         for start in range(0, int(count), batch):
             b = min(batch, int(count) - start)
@@ -32,6 +34,8 @@ def sample(model: TrainedModel, count: int, gen: torch.Generator, batch: int = 5
                 p = reverse_probability(a, p0, float(s.alpha[t]), float(s.alpha_bar[t - 1]), model.data.pi)
                 a = symmetric_bernoulli(p, gen)
             out.append(a)
+            bar.update(b)
+    bar.close()
     return torch.cat(out)
 
 

@@ -32,7 +32,9 @@ import numpy as np
 import torch
 
 from reproduce.atomic import write_bytes_atomic
+from reproduce.fingerprint import code_fingerprint
 from reproduce.paths import cache_dir
+from reproduce.progress import Progress
 from reproduce.torch_runtime import pick_device as shared_pick_device
 from reproduce.torch_runtime import torch_threads
 
@@ -116,9 +118,19 @@ class TrainSpec:
             if int(getattr(self, name)) != getattr(self, name) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
 
+    def label(self) -> str:
+        """A short name for progress lines, e.g. ``barbell K8 eps=0.05 lam=2 w16x2``."""
+        shape = f"K{self.clique}" if self.family == "barbell" else "-".join(f"K{k}" for k in self.sizes)
+        return f"{self.family} {shape} eps={self.epsilon:g} lam={self.lam:g} w{self.width}x{self.depth}"
+
     def key(self) -> str:
-        """Hex hash of the spec (and checkpoint format); names the checkpoint file."""
-        blob = json.dumps({"format": FORMAT, **dataclasses.asdict(self)}, sort_keys=True)
+        """Hex hash of the spec, the checkpoint format and the training code; names the checkpoint file.
+
+        The code enters through :func:`reproduce.fingerprint.code_fingerprint` of this module, so a
+        checkpoint left by older training code is never loaded.
+        """
+        code = code_fingerprint(__name__)
+        blob = json.dumps({"format": FORMAT, "code": code, **dataclasses.asdict(self)}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -250,6 +262,7 @@ def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
     ab = torch.tensor(schedule.alpha_bar, dtype=torch.float32, device=device)
     new = 0
     t0 = time.perf_counter()
+    bar = Progress(spec.steps, f"train {spec.label()}", unit="step", initial=step)
     while step < spec.steps:
         idx = torch.randint(0, adj.shape[0], (spec.batch,), generator=gen, device=device)
         t = torch.randint(1, spec.T + 1, (spec.batch,), generator=gen, device=device)
@@ -264,6 +277,7 @@ def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
         opt.step()
         step += 1
         new += 1
+        bar.update()
         if step % spec.log_every == 0 or step == spec.steps:
             b, o = _probe(net, data, features, schedule, probe_noise)
             history["step"].append(step)
@@ -276,6 +290,7 @@ def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
             _save(path, net, opt, gen, step, history, train_seconds)
             if stop_after is not None and new >= stop_after:
                 break
+    bar.close()
     net.eval()
     return TrainedModel(spec, net, data, schedule, features, history, train_seconds, device)
 

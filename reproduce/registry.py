@@ -1,0 +1,75 @@
+"""Where the claims live: the list of claim modules, and lookup by id or paper prefix.
+
+Kept apart from :mod:`reproduce.claims` (which every claim module imports) so that adding a
+module here changes no claim's code fingerprint (:mod:`reproduce.fingerprint`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+
+from .claims import Claim, registered
+
+__all__ = ["CLAIM_MODULES", "all_claims", "select"]
+
+CLAIM_MODULES = (
+    "reproduce.myopia.reff_bridge",
+    "reproduce.myopia.reff_cost",
+    "reproduce.myopia.table1_barbell",
+    "reproduce.myopia.table2_chain",
+    "reproduce.myopia.fig4_visible_bridge",
+    "reproduce.myopia.fig5_optimization",
+    "reproduce.myopia.lemma3_1",
+    "reproduce.myopia.theorem3_2",
+    "reproduce.myopia.lambda_sweep",
+    "reproduce.myopia.real_graphs",
+    "reproduce.myopia.trained_lemma3_1",
+    "reproduce.myopia.trained_theorem3_2",
+    "reproduce.myopia.trained_weighted_marginal",
+    "reproduce.myopia.trained_table1_barbell",
+    "reproduce.myopia.trained_table2_chain",
+    "reproduce.myopia.starvation_dynamics",
+    "reproduce.myopia.zero_inference_overhead",
+    "reproduce.myopia.capacity_independence",
+    "reproduce.spectral_bias.one_layer",
+    "reproduce.spectral_bias.inverse_law",
+    "reproduce.spectral_bias.two_layer",
+    "reproduce.spectral_bias.convolution",
+    "reproduce.spectral_bias.flow_matching",
+    "reproduce.spectral_bias.starvation",
+    "reproduce.spectral_bias.gaussian_mlp",
+    "reproduce.spectral_bias.image_mlp",
+    "reproduce.spectral_bias.cnn_no_bias",
+    "reproduce.spectral_bias.alignment",
+    "reproduce.spectral_bias.theory_overlay",
+)
+"""Modules whose import registers claims.  To add a claim, add its module here."""
+
+
+def all_claims() -> list[Claim]:
+    """Every registered claim, sorted by id (imports :data:`CLAIM_MODULES` first)."""
+    for module in CLAIM_MODULES:
+        importlib.import_module(module)
+    found = registered()
+    return [found[k] for k in sorted(found)]
+
+
+def select(patterns: Iterable[str] | None, claims: Iterable[Claim] | None = None) -> list[Claim]:
+    """Claims whose id equals a pattern or starts with ``pattern + "."``.
+
+    ``None`` or an empty list selects everything.  A pattern that matches nothing is a
+    ``ValueError`` (a typo must not silently run zero claims).
+    """
+    pool = list(all_claims() if claims is None else claims)
+    patterns = list(patterns or [])
+    if not patterns:
+        return pool
+    chosen: dict[str, Claim] = {}
+    for pattern in patterns:
+        hits = [c for c in pool if c.id == pattern or c.id.startswith(pattern.rstrip(".") + ".")]
+        if not hits:
+            known = ", ".join(c.id for c in pool)
+            raise ValueError(f"no claim matches {pattern!r}; known claims: {known}.")
+        chosen.update((c.id, c) for c in hits)
+    return [chosen[k] for k in sorted(chosen)]
