@@ -141,6 +141,8 @@ class Agreement:
         ``agrees``, ``differs`` or ``no-record``.
     identical : bool
         ``measured`` and ``details`` are the same, bit for bit (as stored JSON).
+    values_compared : bool
+        The numbers of ``measured`` were compared (the claim is deterministic).
     recorded_verdict, new_verdict : str or None
     worst : Deviation or None
         The number with the largest excess over its tolerance (also when within it).
@@ -150,6 +152,7 @@ class Agreement:
 
     status: str
     identical: bool = False
+    values_compared: bool = False
     recorded_verdict: str | None = None
     new_verdict: str | None = None
     worst: Deviation | None = None
@@ -163,8 +166,10 @@ class Agreement:
             return "DIFFERS from the record: " + "; ".join(self.problems)
         if self.identical:
             return "agrees with the record (identical)"
+        if not self.values_compared:
+            return "agrees with the record (same verdict; timings are not compared)"
         if self.worst is None:
-            return "agrees with the record (verdict; values not compared)"
+            return "agrees with the record (measured values identical; details differ)"
         return f"agrees with the record (largest deviation {self.worst.describe()})"
 
 
@@ -205,5 +210,11 @@ def compare(claim: Claim, new: dict, recorded: dict | None) -> Agreement:
         if shape:
             problems.append(f"{len(shape)} non-numeric difference(s), e.g. {shape[0]}")
     return Agreement(
-        "differs" if problems else "agrees", identical, old_verdict, new_verdict, worst, tuple(problems)
+        "differs" if problems else "agrees",
+        identical,
+        claim.deterministic,
+        old_verdict,
+        new_verdict,
+        worst,
+        tuple(problems),
     )

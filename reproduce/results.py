@@ -35,7 +35,8 @@ from .paths import REPO_ROOT
 from .presets import Preset
 
 __all__ = [
-    "RECORD_PATHS",
+    "CODE_PATHS",
+    "PROSE_PATHS",
     "SCHEMA",
     "build_result",
     "cache_key",
@@ -52,8 +53,11 @@ __all__ = [
 SCHEMA = 2
 """Version of the result-file layout written by :func:`build_result` (2: adds ``code``)."""
 
-RECORD_PATHS = ("results", "figures", "paper_claims.md", ".cache")
-"""Paths a run writes; changes there do not make the tree "dirty" in :func:`provenance`."""
+CODE_PATHS = ("theory", "reproduce", "pyproject.toml", "constraints.txt", "Makefile")
+"""What makes the numbers: a change here makes the tree "dirty" in :func:`provenance`."""
+
+PROSE_PATHS = ("reproduce/discussion.md",)
+"""Prose inside :data:`CODE_PATHS` that makes no number (the checklist's discussion)."""
 
 _TRACKED = ("numpy", "scipy", "sympy", "networkx", "matplotlib", "torch")
 
@@ -227,8 +231,9 @@ def provenance() -> dict:
 
     Package versions are read with :mod:`importlib.metadata`, so torch is not imported
     (importing it costs seconds).  ``git_commit``/``git_dirty`` are ``None`` outside a git
-    checkout or before the first commit; ``git_dirty`` ignores what runs write
-    (:data:`RECORD_PATHS`), so it says whether the *code* differs from the commit.
+    checkout or before the first commit; ``git_dirty`` looks only at :data:`CODE_PATHS` (less
+    :data:`PROSE_PATHS`), so it says whether the *code* differs from the commit: what runs write
+    (results, figures, the checklist) and prose (the README) do not count.
     """
     versions = {}
     for name in _TRACKED:
@@ -237,8 +242,8 @@ def provenance() -> dict:
         except importlib.metadata.PackageNotFoundError:
             versions[name] = None
     commit = _git("rev-parse", "HEAD")
-    exclude = [f":(exclude){p}" for p in RECORD_PATHS]
-    status = _git("status", "--porcelain", "--", ".", *exclude) if commit is not None else None
+    exclude = [f":(exclude){p}" for p in PROSE_PATHS]
+    status = _git("status", "--porcelain", "--", *CODE_PATHS, *exclude) if commit is not None else None
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -30,7 +30,7 @@ from scipy.stats import norm
 
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.trained_models import SETTINGS, ModelSettings, bridge_frequency, connected_fraction, draw, model
-from reproduce.trained_tolerances import EXACT, graph_sampling
+from reproduce.trained_tolerances import FIXED, graph_sampling
 from theory.gradient_starvation import stationary_marginal
 
 
@@ -140,6 +140,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
-        reproduction=graph_sampling(1000, **{"parameter_span": EXACT}),
+        reproduction=graph_sampling(1000, **{"parameter_span": FIXED}),
     )
 )

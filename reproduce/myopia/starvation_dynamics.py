@@ -28,7 +28,7 @@ import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, ReproductionTolerance, register
 from reproduce.myopia.trained_models import SETTINGS, ModelSettings, bridge_frequency, model
-from reproduce.trained_tolerances import EXACT
+from reproduce.trained_tolerances import FIXED
 from theory.gradient_starvation import emergence_speedup, stationary_marginal
 
 
@@ -145,17 +145,17 @@ CLAIM = register(
             reason=(
                 "trained networks read through 64 fixed noise draws: predicted marginals within 0.05; the "
                 "learning step within two logging intervals (50 steps), so speed-ups within a factor of about 1.3; "
-                "numbers fixed by configuration or training data exactly"
+                "numbers fixed by configuration or training data up to float32 round-off"
             ),
             keys={
                 "rows.*.learning_time": (0.0, 50.0),
                 "rows.*.measured_speedup": (0.3, 0.0),
-                "rows.*.predicted_speedup": EXACT,
-                "rows.*.target": EXACT,
-                "rows.*.lam": EXACT,
-                "rows.*.omega": EXACT,
-                "epsilon": EXACT,
-                "steps": EXACT,
+                "rows.*.predicted_speedup": FIXED,
+                "rows.*.target": FIXED,
+                "rows.*.lam": FIXED,
+                "rows.*.omega": FIXED,
+                "epsilon": FIXED,
+                "steps": FIXED,
             },
         ),
     )
