@@ -140,6 +140,8 @@ class Progress:
         """The current progress line (without a line ending)."""
         elapsed = time.perf_counter() - self._start
         fresh = self.done - self._initial
+        if self.total and self._initial >= self.total:
+            return f"{self.desc + ': ' if self.desc else ''}{self.total}/{self.total} already done (from the cache)"
         rate = fresh / elapsed if elapsed > 0 else 0.0
         head = f"{self.desc}: " if self.desc else ""
         if self.total:

@@ -43,6 +43,7 @@ CLAIM_MODULES = (
     "reproduce.spectral_bias.cnn_no_bias",
     "reproduce.spectral_bias.alignment",
     "reproduce.spectral_bias.theory_overlay",
+    "reproduce.spectral_bias.architecture_ablation",
 )
 """Modules whose import registers claims.  To add a claim, add its module here."""
 

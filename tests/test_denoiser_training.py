@@ -10,7 +10,7 @@ from reproduce.spectral_bias import denoiser_training as dt
 from reproduce.spectral_bias.edm import Preconditioned
 from reproduce.spectral_bias.generated_spectrum import eigenbasis
 
-TINY = dict(arch="mlp", width=8, layers=1, emb_dim=8, steps=12, batch=16, samples=64, heun_steps=3,
+TINY = dict(arch="mlp", width=8, nlayers=2, emb_dim=8, steps=12, batch=16, samples=64, heun_steps=3,
             records=(1, 3, 6, 12), snapshot=4)
 
 
@@ -82,7 +82,7 @@ def test_cache_key_depends_on_data_and_every_spec_field():
     assert spec.key(changed) != key
     assert spec.key(data[:-1]) != key
     assert spec.key(data.reshape(200, 2, 2)) != key
-    alternatives = dict(arch="cnn", width=9, layers=2, emb_dim=10, base=5, levels=3, steps=13, batch=17, lr=2e-4,
+    alternatives = dict(arch="cnn", width=9, nlayers=3, emb_dim=10, variant="legacy", base=5, levels=3, steps=13, batch=17, lr=2e-4,
                         records=(1, 3, 6, 11), samples=65, heun_steps=4, snapshot=5, seed=1)
     assert set(alternatives) == {f.name for f in dataclasses.fields(dt.DenoiserSpec)}
     keys = {name: dataclasses.replace(spec, **{name: value}).key(data) for name, value in alternatives.items()}

@@ -1,11 +1,15 @@
-"""Tests of :mod:`reproduce.spectral_bias.mlp_unet`: shapes, seeding, conditioning, the shared-level fast path."""
+"""Tests of :mod:`reproduce.spectral_bias.mlp_unet`: the printed network's structure and size, shapes,
+seeding, conditioning, the shared-level fast path; and the legacy ablation network."""
 
 import math
 
 import pytest
 import torch
 
-from reproduce.spectral_bias.mlp_unet import FourierEmbedding, MLPUNet
+from torch import nn
+
+from reproduce.spectral_bias.mlp_ablations import LegacyResidualMLP
+from reproduce.spectral_bias.mlp_unet import FourierEmbedding, MLPUNet, UNetBlock, parameter_count
 from reproduce.torch_runtime import seeded
 
 
@@ -13,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _net(**kw):
-    args = dict(dim=5, width=12, layers=2, emb_dim=8, seed=0)
+    args = dict(ndim=5, nhidden=12, nlayers=3, time_embed_dim=8, seed=0)
     args.update(kw)
     return MLPUNet(**args)
 
@@ -30,7 +34,7 @@ def test_equal_seeds_give_equal_networks_and_different_seeds_differ():
     assert sa.keys() == sb.keys() == sc.keys()
     assert all(torch.equal(sa[k], sb[k]) for k in sa)
     # every randomly initialised tensor (weights and the Fourier frequencies) changes with the seed
-    random = [k for k in sa if k.endswith("weight") and "norm" not in k and not k.startswith("out.0")] + ["embed.0.freqs"]
+    random = [k for k in sa if k.endswith("weight") and "norm" not in k] + ["embed.freqs"]
     assert all(not torch.equal(sa[k], sc[k]) for k in random)
 
 
@@ -61,7 +65,7 @@ def test_shared_level_fast_path_matches_the_per_sample_path():
     # A batch whose noise levels all agree takes the fast path (one embedding broadcast over the
     # batch); doubling it with a second, different level forces the per-sample path.  Samples never
     # interact (LayerNorm is per sample), so the first half must agree with the fast-path output.
-    net = _net(layers=3).double()
+    net = _net(nlayers=4).double()
     gen = torch.Generator().manual_seed(1)
     x = torch.randn(6, 5, generator=gen, dtype=torch.float64)
     for c in (-1.3, 0.0, 0.7):
@@ -82,14 +86,57 @@ def test_per_sample_levels_are_applied_row_by_row():
     torch.testing.assert_close(net(x, c), rows, rtol=1e-12, atol=1e-12)
 
 
-def test_num_parameters():
-    d, w, layers, e = 5, 12, 3, 8
-    net = _net(dim=d, width=w, layers=layers, emb_dim=e)
-    assert net.num_parameters == sum(p.numel() for p in net.parameters())
-    embed = 2 * (e * e + e)
-    block = 2 * (2 * w) + 2 * (w * w + w) + (e * 2 * w + 2 * w)  # two LayerNorms, two Linears, FiLM
-    expected = embed + (d * w + w) + layers * block + 2 * w + (w * d + d)
-    assert net.num_parameters == expected
+def test_structure_is_the_printed_network():
+    """App. I.2: nlayers - 1 blocks, the first on the raw input with a LayerNorm over d and a linear
+    skip d -> nhidden, identity skips after it, a bare final Linear, fixed scale-1 Fourier features
+    feeding every block directly (no embedding MLP, no input projection, no output norm)."""
+    d, h, nlayers, e = 5, 12, 4, 8
+    net = _net(ndim=d, nhidden=h, nlayers=nlayers, time_embed_dim=e)
+    assert [type(m) for m in net.children()] == [FourierEmbedding, nn.ModuleList, nn.Linear]
+    assert len(net.blocks) == nlayers - 1 and all(isinstance(b, UNetBlock) for b in net.blocks)
+    first, rest = net.blocks[0], net.blocks[1:]
+    assert first.norm1.normalized_shape == (d,) and (first.fc1.in_features, first.fc1.out_features) == (d, h)
+    assert isinstance(first.skip, nn.Linear) and (first.skip.in_features, first.skip.out_features) == (d, h)
+    assert all(isinstance(b.skip, nn.Identity) and b.norm1.normalized_shape == (h,) for b in rest)
+    assert all((b.film.in_features, b.film.out_features) == (e, 2 * h) for b in net.blocks)
+    assert (net.out.in_features, net.out.out_features) == (h, d)
+    assert len(list(net.embed.parameters())) == 0 and net.embed.freqs.shape == (e // 2,)
+
+
+def test_fourier_frequencies_are_standard_normal_at_scale_one():
+    freqs = MLPUNet(3, nlayers=2, nhidden=4, time_embed_dim=20_000, seed=5).embed.freqs
+    assert abs(float(freqs.mean())) < 0.03 and abs(float(freqs.std()) - 1.0) < 0.03
+
+
+def test_parameter_count_by_formula():
+    # Hand count at the paper's Gaussian setting (d = 256, nlayers 5, width 256, embedding 256):
+    # first block 2*256 + (256*256+256) + (2*256*256 + 512) + 512 + (256*256+256) + (256*256+256) ... with
+    # in = out = 256 the first block's skip is the identity, so all four blocks are alike.
+    block = 2 * 256 + (256 * 256 + 256) + (2 * 256 * 256 + 2 * 256) + 2 * 256 + (256 * 256 + 256)
+    assert parameter_count(256, 5, 256, 256) == 4 * block + 256 * 256 + 256
+    for d, h, nlayers, e in ((5, 12, 3, 8), (128, 128, 5, 128), (7, 3, 2, 4)):
+        for first_skip in (True, False):
+            for head in ("linear", "norm"):
+                net = MLPUNet(d, nlayers, h, e, first_skip=first_skip, head=head)
+                assert net.num_parameters == parameter_count(d, nlayers, h, e, first_skip, head)
+                assert net.num_parameters == sum(p.numel() for p in net.parameters())
+
+
+def test_ablation_switches():
+    net = _net(first_skip=False, head="norm")
+    assert net.blocks[0].skip is None and isinstance(net.blocks[1].skip, nn.Identity)
+    assert isinstance(net.out, nn.Sequential) and isinstance(net.out[0], nn.LayerNorm)
+    with pytest.raises(ValueError, match="head must be one of"):
+        _net(head="mlp")
+
+
+def test_legacy_network_is_the_pre_printed_design():
+    net = LegacyResidualMLP(5, blocks=3, width=12, emb_dim=8)
+    assert net(torch.zeros(2, 5), torch.zeros(2)).shape == (2, 5)
+    assert isinstance(net.inp, nn.Linear) and len(net.blocks) == 3 and isinstance(net.out[0], nn.LayerNorm)
+    embed = 2 * (8 * 8 + 8)
+    block = 2 * (2 * 12) + 2 * (12 * 12 + 12) + (8 * 2 * 12 + 2 * 12)
+    assert net.num_parameters == embed + (5 * 12 + 12) + 3 * block + 2 * 12 + (12 * 5 + 5)
 
 
 def test_fourier_embedding():
@@ -99,8 +146,8 @@ def test_fourier_embedding():
     c = torch.tensor([0.0, 0.3, -1.1])
     out = emb(c)
     arg = 2 * math.pi * c[:, None] * emb.freqs[None, :]
-    torch.testing.assert_close(out, torch.cat([torch.cos(arg), torch.sin(arg)], dim=1))
-    torch.testing.assert_close(out[0], torch.tensor([1.0, 1, 1, 0, 0, 0]))
+    torch.testing.assert_close(out, torch.cat([torch.sin(arg), torch.cos(arg)], dim=1))
+    torch.testing.assert_close(out[0], torch.tensor([0.0, 0, 0, 1, 1, 1]))
     assert len(list(emb.parameters())) == 0
 
 
@@ -117,19 +164,25 @@ def test_wrong_input_shape(shape):
         net(torch.zeros(shape), torch.zeros(shape[0]))
 
 
-@pytest.mark.parametrize("name, value", [("dim", 0), ("width", -1), ("layers", 0), ("emb_dim", 0), ("width", 2.5)])
+@pytest.mark.parametrize("name, value", [("ndim", 0), ("nhidden", -1), ("time_embed_dim", 0), ("nhidden", 2.5)])
 def test_bad_constructor_arguments(name, value):
     with pytest.raises(ValueError, match=f"{name} must be a positive integer"):
         _net(**{name: value})
 
 
+@pytest.mark.parametrize("value", [1, 0, 2.5, True])
+def test_nlayers_counts_the_final_layer_so_needs_two(value):
+    with pytest.raises(ValueError, match="nlayers must be an integer >= 2"):
+        _net(nlayers=value)
+
+
 def test_odd_embedding_width_is_refused():
     with pytest.raises(ValueError, match="even integer >= 2"):
-        _net(emb_dim=7)
+        _net(time_embed_dim=7)
 
 
 def test_empty_batch_and_bad_noise_shape_are_rejected():
-    net = MLPUNet(5, width=8, layers=1, emb_dim=8)
+    net = MLPUNet(5, nlayers=2, nhidden=8, time_embed_dim=8)
     with pytest.raises(ValueError, match="batch >= 1"):
         net(torch.zeros(0, 5), torch.zeros(0))
     with pytest.raises(ValueError, match="c_noise must have shape"):

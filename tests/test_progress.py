@@ -106,3 +106,9 @@ def test_format_seconds():
     assert format_seconds(59.4) == "59 s"
     assert format_seconds(61) == "1 min 01 s"
     assert format_seconds(7260) == "2 h 01 min"
+
+
+def test_work_loaded_whole_from_a_cache_says_so():
+    log = io.StringIO()
+    Progress(50, "train", stream=log, initial=50).close()
+    assert log.getvalue() == "train: 50/50 already done (from the cache)\n"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from reproduce.presets import PRESETS
-from reproduce.spectral_bias import alignment, cnn_no_bias, gaussian_mlp, image_mlp, theory_overlay
+from reproduce.spectral_bias import alignment, architecture_ablation, cnn_no_bias, gaussian_mlp, image_mlp, theory_overlay
 from reproduce.spectral_bias.trained_denoisers import EXPERIMENTS, DataSpec, experiment, gaussian_data
 
 
@@ -20,7 +20,7 @@ def run_values(rising=None, falling=None):
     return {"rising": rising, "falling": falling}
 
 
-@pytest.mark.parametrize("module", [gaussian_mlp, image_mlp, cnn_no_bias, alignment, theory_overlay])
+@pytest.mark.parametrize("module", [gaussian_mlp, image_mlp, cnn_no_bias, alignment, theory_overlay, architecture_ablation])
 def test_every_preset_has_a_config(module):
     assert set(module.CONFIGS) == set(PRESETS)
 
@@ -32,7 +32,7 @@ def test_experiments_cover_the_same_runs_in_every_preset():
 
 def test_paper_preset_uses_the_papers_gaussian_setting():
     exp = experiment("paper", "gaussian_mlp")
-    assert (exp.data.dim, exp.train.width, exp.train.layers, exp.train.steps, exp.train.batch, exp.train.lr,
+    assert (exp.data.dim, exp.train.width, exp.train.nlayers, exp.train.steps, exp.train.batch, exp.train.lr,
             exp.train.samples) == (256, 256, 5, 5000, 1024, 1e-4, 10_000)
 
 
@@ -141,3 +141,30 @@ def test_cnn_reason_reports_the_speed_ratio_when_measured():
     v = cnn_values(run_values(fit(0.0, n=3), fit(0.1, n=50)), run_values(fit(0.1, n=8), fit(-0.1, n=30)))
     v["patches_falling_median_mlp_over_cnn"] = 7.25
     assert "7.2x sooner" in cnn_no_bias.judge(v, cnn_no_bias.CONFIGS["default"]).reason
+
+
+def ablation_values(printed, no_skip, legacy, v0_printed=0.6, v0_no_skip=0.3):
+    def entry(slope, v0):
+        return {"rising": None if slope is None else fit(slope), "falling": None, "mean_initial_variance": v0}
+
+    return {"printed": entry(printed, v0_printed), "no_first_skip": entry(no_skip, v0_no_skip),
+            "norm_head": entry(-1.1, 0.5), "legacy": entry(legacy, 0.33), "dim": 128}
+
+
+@pytest.mark.parametrize("values, word", [
+    (ablation_values(-1.1, -1.7, -1.8), "Prediction holds"),
+    (ablation_values(-1.1, -1.39, -1.8), "Prediction fails"),  # not steeper by more than 0.3
+    (ablation_values(-1.1, -1.7, -1.8, v0_printed=0.3, v0_no_skip=0.6), "Prediction fails"),
+    (ablation_values(-1.1, None, -1.8), "Prediction not testable"),
+])
+def test_ablation_judges_its_own_prediction(values, word):
+    j = architecture_ablation.judge(values, architecture_ablation.CONFIGS["default"])
+    assert j.verdict == "extension" and j.reason.startswith(word)
+
+
+def test_ablation_variants_change_only_the_network():
+    base = architecture_ablation.CONFIGS["default"].run
+    legacy = architecture_ablation.variant_run(base, "legacy")
+    assert legacy.data == base.data and legacy.train.variant == "legacy"
+    assert {**vars(legacy.train), "variant": "printed"} == vars(base.train)
+    assert base.train.variant == "printed"

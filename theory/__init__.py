@@ -14,22 +14,34 @@ networkx is never imported.  Modules are named after the papers' nouns:
 * :mod:`theory.emergence` -- emergence times, criteria, rising/falling fits of the inverse law;
 * :mod:`theory.exponential_integral` -- a fast vectorised ``E1`` for the closed forms;
 * :mod:`theory.gradient_starvation` -- rare Bernoulli edges as low-variance modes; weighted marginal.
+
+The convenience names below (``from theory import edge_resistances``) are imported lazily, on
+first use: importing ``theory.emergence`` then does not execute the effective-resistance engine,
+so a claim's code fingerprint (:mod:`reproduce.fingerprint`) covers only the modules it uses.
 """
 
-from theory.bridges import bridge_mask
-from theory.effective_resistance import (
-    edge_resistance_array,
-    edge_resistances,
-    resistance,
-    resistance_matrix,
-    sketch_size,
-)
+import importlib
 
-__all__ = [
-    "bridge_mask",
-    "edge_resistance_array",
-    "edge_resistances",
-    "resistance",
-    "resistance_matrix",
-    "sketch_size",
-]
+_EXPORTS = {
+    "bridge_mask": "theory.bridges",
+    "edge_resistance_array": "theory.effective_resistance",
+    "edge_resistances": "theory.effective_resistance",
+    "resistance": "theory.effective_resistance",
+    "resistance_matrix": "theory.effective_resistance",
+    "sketch_size": "theory.effective_resistance",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import a convenience name from its module on first access (PEP 562)."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'theory' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

@@ -54,7 +54,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         rec, data = run(exp, desc=name.replace("_", " "))
         ceiling = finite_sample_ceiling(data, rec.basis, exp.train.samples, config.ceiling_draws, rng)
         values[name] = {"first": float(rec.alignment[0]), "final": float(rec.alignment[-1]), "ceiling": ceiling,
-                        "samples": exp.train.samples}
+                        "samples": exp.train.samples, "parameters": rec.parameters}
         details[name] = {"steps": rec.steps, "alignment": rec.alignment}
     headline = "; ".join(f"{n.split('_')[0]}: {v['first']:.3f} -> {v['final']:.3f} (ceiling {v['ceiling']:.3f})"
                          for n, v in values.items())

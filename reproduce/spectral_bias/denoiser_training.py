@@ -41,14 +41,18 @@ from reproduce.torch_runtime import cpu_threads, torch_threads
 
 from .edm import Preconditioned, edm_loss, heun_sample, sigma_steps
 from .generated_spectrum import Eigenbasis, alignment_score, eigenbasis, mode_variances
+from .mlp_ablations import LegacyResidualMLP
 from .mlp_unet import MLPUNet
 
-__all__ = ["ARCHS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "pick_device", "train_and_record"]
+__all__ = ["ARCHS", "MLP_VARIANTS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "pick_device", "train_and_record"]
 
 FORMAT = 1
 """Checkpoint format version; enters the cache key."""
 
 ARCHS = ("mlp", "cnn")
+
+MLP_VARIANTS = ("printed", "no_first_skip", "norm_head", "legacy")
+"""``printed``: the paper's network (every claim but the ablation); the others: ``spectral.architecture_ablation``."""
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,12 @@ class DenoiserSpec:
     ----------
     arch : {"mlp", "cnn"}
         :class:`~.mlp_unet.MLPUNet` on flattened data or :class:`~.cnn_unet.ConvUNet` on images.
-    width, layers, emb_dim : int
-        MLP sizes (width and depth of the residual stack, noise-embedding width).
+    width, nlayers, emb_dim : int
+        MLP sizes in the paper's terms: ``nhidden``, ``nlayers`` (blocks + the final layer) and
+        ``time_embed_dim``.
+    variant : {"printed", "no_first_skip", "norm_head", "legacy"}
+        The MLP: the printed network, or one of the ablations (:data:`MLP_VARIANTS`); ``legacy`` is
+        :class:`~.mlp_ablations.LegacyResidualMLP` with ``nlayers`` residual blocks.
     base, levels : int
         CNN sizes (channels at the top level, number of resolutions).
     steps, batch : int
@@ -81,8 +89,9 @@ class DenoiserSpec:
 
     arch: str = "mlp"
     width: int = 256
-    layers: int = 5
+    nlayers: int = 5
     emb_dim: int = 256
+    variant: str = "printed"
     base: int = 32
     levels: int = 2
     steps: int = 5000
@@ -97,7 +106,11 @@ class DenoiserSpec:
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
             raise ValueError(f"arch must be one of {ARCHS}, got {self.arch!r}.")
-        for name in ("width", "layers", "emb_dim", "base", "levels", "steps", "batch", "samples", "heun_steps"):
+        if self.variant not in MLP_VARIANTS:
+            raise ValueError(f"variant must be one of {MLP_VARIANTS}, got {self.variant!r}.")
+        if self.arch == "mlp" and self.variant != "legacy" and self.nlayers < 2:
+            raise ValueError(f"nlayers counts the blocks and the final layer, so it must be >= 2, got {self.nlayers!r}.")
+        for name in ("width", "nlayers", "emb_dim", "base", "levels", "steps", "batch", "samples", "heun_steps"):
             v = getattr(self, name)
             if int(v) != v or v < 1:
                 raise ValueError(f"{name} must be a positive integer, got {v!r}.")
@@ -175,7 +188,12 @@ def pick_device(device: str = "auto") -> torch.device:
 def build_network(spec: DenoiserSpec, shape: tuple[int, ...]) -> Preconditioned:
     """The preconditioned denoiser of ``spec`` for data of per-sample ``shape`` (initialised from ``spec.seed``)."""
     if spec.arch == "mlp":
-        net = MLPUNet(int(np.prod(shape)), spec.width, spec.layers, spec.emb_dim, seed=spec.seed)
+        d = int(np.prod(shape))
+        if spec.variant == "legacy":
+            net = LegacyResidualMLP(d, spec.nlayers, spec.width, spec.emb_dim, seed=spec.seed)
+        else:
+            net = MLPUNet(d, spec.nlayers, spec.width, spec.emb_dim, seed=spec.seed,
+                          first_skip=spec.variant != "no_first_skip", head="norm" if spec.variant == "norm_head" else "linear")
     else:
         from .cnn_unet import ConvUNet
 

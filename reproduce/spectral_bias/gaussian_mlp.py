@@ -50,7 +50,8 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     values, details = run_values(config.run, config.criterion, "gaussian MLP")
     values["dim"] = config.run.data.dim
     t = config.run.train
-    headline = (f"d = {values['dim']}, {t.layers} x {t.width} MLP, {t.steps} steps, lr {t.lr:g} (scaled down from the paper's run): "
+    headline = (f"d = {values['dim']}, printed MLP nlayers {t.nlayers} width {t.width}, {t.steps} steps, lr {t.lr:g} "
+                f"(scaled down from the paper's run): "
                 f"{summary(values)} (gray zone {values['gray_zone']} of {values['modes']} modes)")
     return Measurement(values, headline, details)
 
@@ -60,7 +61,7 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     tol = {"alpha": PAPER_ALPHA["d=256"], "abs_tol": ALPHA_TOL, "min_r2": MIN_R2}
     r = values["rising"]
     scale = (f"d = {values['dim']}, {values['parameters']} parameters, {values['steps']} steps "
-             f"(paper: d = 256, 5 x 256 MLP, 5,000 steps at lr 1e-4; see the module for the substitutions)")
+             f"(paper: d = 256, MLP nlayers 5 width 256, 5,000 steps at lr 1e-4; see the module for the substitutions)")
     if r is None:
         return Judgement("differs", f"No rising branch could be fitted ({scale}).", tol)
     alpha = -r["slope"]

@@ -6,15 +6,18 @@ spec), trained once, cached on disk by :mod:`.denoiser_training` and memoised in
 The data seed is a field of the experiment, not drawn from a claim's generator, precisely so that
 claims share runs.
 
-What the presets use (the paper's values in the spec, Sec. 4 and 6):
+What the presets use (the paper's values in the spec, Sec. 4 and 6).  Every MLP is the printed
+``UNetBlockStyleMLP_backbone`` (:class:`.mlp_unet.MLPUNet`); ``nlayers`` counts its blocks and the
+final layer, as the paper does:
 
-- ``paper``: Gaussian ``d = 256``, MLP 5 x 256, 5,000 steps, batch 1,024, lr 1e-4, the authors'
-  record schedule, 10,000 samples per record; images: MLP 8 x 1024 for 100k steps and the CNN for
-  50k steps, batch 256, 2,000 samples per record (the paper used one A100/H100 GPU).
-- ``default`` (about 10 minutes on 2 CPU cores for the whole issue): Gaussian ``d = 64``, MLP
-  5 x 128, 1,500 steps, batch 256, **lr 1e-3** (10x the paper's, so that the slow modes emerge
-  within the step budget: a budget choice, not tuned on the measured exponent), 36 log-spaced
-  records of 2,000 samples.  Images: 8x8 digits and 8x8 photograph patches (``d = 64``).
+- ``paper``: Gaussian ``d = 256``, MLP nlayers 5, width 256, embedding 256, 5,000 steps, batch
+  1,024, lr 1e-4, the authors' record schedule, 10,000 samples per record; images: MLP nlayers 8,
+  width 1024, embedding 128, for 100k steps and the CNN for 50k steps, batch 256, 2,000 samples per
+  record (the paper used one A100/H100 GPU).
+- ``default`` (minutes on 2 CPU cores): Gaussian ``d = 128``, MLP nlayers 5, width 128, embedding
+  128, 1,500 steps, batch 256, **lr 1e-3** (10x the paper's, so that the slow modes emerge within
+  the step budget: a budget choice, not tuned on the measured exponent), 36 log-spaced records of
+  2,000 samples.  Images: 8x8 digits and 8x8 photograph patches (``d = 64``), same MLP.
 - ``quick``: the same pipeline at smoke scale (numbers are rough).
 """
 
@@ -115,8 +118,8 @@ def _records(steps: int, count: int | None) -> tuple[int, ...]:
     return tuple(int(s) for s in r)
 
 
-def _mlp(steps, batch, lr, width, layers, samples, records, emb=None, heun=20) -> DenoiserSpec:
-    return DenoiserSpec(arch="mlp", width=width, layers=layers, emb_dim=emb or width, steps=steps, batch=batch,
+def _mlp(steps, batch, lr, width, nlayers, samples, records, emb=None, heun=20) -> DenoiserSpec:
+    return DenoiserSpec(arch="mlp", width=width, nlayers=nlayers, emb_dim=emb or width, steps=steps, batch=batch,
                         lr=lr, records=_records(steps, records), samples=samples, heun_steps=heun)
 
 
