@@ -140,7 +140,10 @@ def test_finite_sample_ceiling_is_below_one():
 def test_cnn_reason_reports_the_speed_ratio_when_measured():
     v = cnn_values(run_values(fit(0.0, n=3), fit(0.1, n=50)), run_values(fit(0.1, n=8), fit(-0.1, n=30)))
     v["patches_falling_median_mlp_over_cnn"] = 7.25
-    assert "7.2x sooner" in cnn_no_bias.judge(v, cnn_no_bias.CONFIGS["default"]).reason
+    v["patches_cnn"]["parameters"] = 77393
+    reason = cnn_no_bias.judge(v, cnn_no_bias.CONFIGS["default"]).reason
+    assert "median tau* of the falling modes, MLP over CNN: 7.2" in reason
+    assert "scaled-down SongUNet" in reason and "77,393 parameters" in reason and "2 resolutions, 16 base channels" in reason
 
 
 def ablation_values(printed, no_skip, legacy, v0_printed=0.6, v0_no_skip=0.3):

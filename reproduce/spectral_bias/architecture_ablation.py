@@ -125,9 +125,16 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         slope = _slope(v[name]["rising"])
         label = f"{name} (rising slope {'—' if slope is None else f'{slope:.2f}'})"
         ax.loglog(targets[sel], tau[sel], "o", ms=3, color=f"C{j}", label=label)
+        fit = v[name]["rising"]
+        if fit is not None and sel.any():
+            lam = np.geomspace(targets[sel].min(), targets[sel].max(), 20)
+            ax.loglog(lam, np.exp(fit["intercept"]) * lam ** fit["slope"], "-", lw=1.2, color=f"C{j}")
         var = np.asarray(dd["variances"], float)
         mid = int(np.argsort(targets)[targets.size // 2])
         bx.loglog(dd["steps"], var[:, mid] / targets[mid], "-", color=f"C{j}", label=name)
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short log axis
     ax.set_xlabel("mode variance lambda_k")
     ax.set_ylabel("emergence step tau*_k (rising modes)")
     ax.set_title(f"tau* vs lambda by architecture (d = {v['dim']})")

@@ -69,9 +69,16 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
         c = ", ".join(f"{b} {f['slope']:.2f} (R^2 {f['r2']:.2f}, N {f['n']})" for b, f in cnn.items()) or "no branch with N >= 3"
         m = ", ".join(f"{b} {f['slope']:.2f}" for b, f in mlp.items()) or "none"
         ratio = values.get(f"{data}_falling_median_mlp_over_cnn")
-        speed = f"; falling modes settle {ratio:.1f}x sooner with the CNN (median tau*)" if ratio else ""
+        speed = f"; median tau* of the falling modes, MLP over CNN: {ratio:.1f}" if ratio else ""
         notes.append(f"{label}: CNN {c}; MLP {m}{speed}")
-    text = "; ".join(notes) + ". Paper: effective alpha ≈ 0 (SongUNet on MNIST/CIFAR/FFHQ; here a small UNet on the stand-ins)."
+    t = config.patches_cnn.train
+    params = values["patches_cnn"].get("parameters")
+    size = f"{params:,} parameters, " if params else ""
+    scaled = (f"here a scaled-down SongUNet on the stand-ins: {t.levels} resolutions, {t.base} base channels, "
+              f"{size}{t.steps} steps at lr {t.lr:g}, batch {t.batch}, "
+              "n decoder blocks per level instead of n + 1, average-pool downsampling, no dropout; "
+              "paper: SongUNet, e.g. 4 resolutions, 128 channels, attention at 8x8, 50k steps at lr 1e-4")
+    text = "; ".join(notes) + f". Paper: effective alpha ≈ 0 ({scaled})."
     if ok:
         return Judgement("reproduced", f"The CNN's modes emerge (and decay) nearly together: {text}", tol)
     return Judgement("differs", f"The CNN's emergence times still depend on the variance: {text}", tol)
