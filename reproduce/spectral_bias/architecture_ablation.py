@@ -72,7 +72,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             "gray_zone": v["gray_zone"], "no_crossing": v["no_crossing"], "parameters": v["parameters"],
         }
         details[variant] = {"steps": d["steps"], "variances": d["variances"], "targets": d["targets"],
-                            "tau_star": d["tau_star"], "rising": d["rising"]}
+                            "tau_star": d["tau_star"], "rising": d["rising"], "gray": d["gray"]}
     values["dim"] = config.run.data.dim
 
     def fmt(name: str) -> str:
@@ -120,11 +120,13 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         dd = d[name]
         targets = np.asarray(dd["targets"], float)
         tau = np.asarray([np.nan if t in (None, "nan") else float(t) for t in dd["tau_star"]])
-        rising = np.asarray(dd["rising"], bool)
-        sel = rising & np.isfinite(tau)
+        rising, gray = np.asarray(dd["rising"], bool), np.asarray(dd["gray"], bool)
+        sel = rising & ~gray & np.isfinite(tau)
         slope = _slope(v[name]["rising"])
         label = f"{name} (rising slope {'—' if slope is None else f'{slope:.2f}'})"
         ax.loglog(targets[sel], tau[sel], "o", ms=3, color=f"C{j}", label=label)
+        hollow = rising & gray & np.isfinite(tau)
+        ax.loglog(targets[hollow], tau[hollow], "o", ms=3, mfc="none", mew=0.6, color=f"C{j}", alpha=0.6)
         fit = v[name]["rising"]
         if fit is not None and sel.any():
             lam = np.geomspace(targets[sel].min(), targets[sel].max(), 20)
@@ -137,7 +139,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short log axis
     ax.set_xlabel("mode variance lambda_k")
     ax.set_ylabel("emergence step tau*_k (rising modes)")
-    ax.set_title(f"tau* vs lambda by architecture (d = {v['dim']})")
+    ax.set_title(f"tau* vs lambda by architecture (d = {v['dim']}; hollow: gray zone, not fitted)", fontsize=10)
     ax.legend(fontsize=8, loc="lower left")
     bx.axhline(1.0, color="k", lw=0.8, ls=":")
     bx.set_xlabel("training step")
