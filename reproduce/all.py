@@ -177,7 +177,8 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         if dirty:
             print(
                 f"{parser.prog}: error: --record refuses to run: the code differs from the last commit "
-                "(git status shows changes outside results/, figures/ and paper_claims.md). Commit first, "
+                "(git status shows changes in theory/, reproduce/, pyproject.toml, constraints.txt or the "
+                "Makefile). Commit first, "
                 "so that the record names the code that made it.",
                 file=sys.stderr,
             )

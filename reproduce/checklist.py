@@ -310,13 +310,13 @@ def _figure_problems(claim: Claim, result: dict, path: Path, root: Path) -> list
     return problems
 
 
-def _claim_problems(claim: Claim, root: Path) -> tuple[list[str], bool]:
-    """Problems of one claim's recorded result; and whether rerunning it is the fix."""
+def _claim_problems(claim: Claim, root: Path) -> list[str]:
+    """Problems of one claim's recorded result (rerunning and recording the claim fixes each)."""
     preset = PRESETS["default"]
     path = result_path(root, preset.name, claim.id)
     result = load_result(path)
     if result is None:
-        return [f"{claim.id}: no readable result at {path.relative_to(root)}."], True
+        return [f"{claim.id}: no readable result at {path.relative_to(root)}."]
     problems = []
     config = claim.config_for(preset.name)
     if result.get("config_hash") != config_hash(claim, preset):
@@ -334,8 +334,7 @@ def _claim_problems(claim: Claim, root: Path) -> tuple[list[str], bool]:
         judged = _judge_problem(claim, result, config)
         if judged:
             problems.append(judged)
-    problems += _figure_problems(claim, result, path, root)
-    return problems, bool(problems)
+    return problems + _figure_problems(claim, result, path, root)
 
 
 def check_sync(root: Path = REPO_ROOT, claims: Sequence[Claim] | None = None) -> list[str]:
@@ -360,9 +359,9 @@ def check_sync(root: Path = REPO_ROOT, claims: Sequence[Claim] | None = None) ->
     problems: list[str] = []
     rerun: list[str] = []
     for claim in claims:
-        found, needs_rerun = _claim_problems(claim, root)
+        found = _claim_problems(claim, root)
         problems += found
-        if needs_rerun:
+        if found:
             rerun.append(claim.id)
     for path in sorted(results_dir(root, "default").glob("*.json")):
         if path.stem not in known:

@@ -198,7 +198,9 @@ def compare(claim: Claim, new: dict, recorded: dict | None) -> Agreement:
     )
     worst = None
     if claim.deterministic:
-        found = deviations(recorded.get("measured"), new.get("measured"), claim.reproduction.for_path)
+        found: list[Deviation] = []
+        shape: list[str] = []
+        _walk(recorded.get("measured"), new.get("measured"), "", claim.reproduction.for_path, found, shape)
         if found:
             worst = max(found, key=lambda d: d.excess)
         outside = [d for d in found if d.excess > 1]
@@ -206,7 +208,6 @@ def compare(claim: Claim, new: dict, recorded: dict | None) -> Agreement:
             problems.append(
                 f"{len(outside)} number(s) outside tolerance, the largest {worst.describe()}"  # type: ignore[union-attr]
             )
-        shape = mismatches(recorded.get("measured"), new.get("measured"))
         if shape:
             problems.append(f"{len(shape)} non-numeric difference(s), e.g. {shape[0]}")
     return Agreement(

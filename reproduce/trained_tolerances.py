@@ -27,11 +27,12 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from .claims import ReproductionTolerance
 
-__all__ = ["FIXED", "SPECTRAL_TRAINED", "graph_sampling"]
+__all__ = ["FIXED", "SPECTRAL_TRAINED", "graph_sampling", "trained"]
 
 FIXED = (1e-6, 0.0)
 """``(rtol, atol)`` of numbers fixed by configuration or training data: equal up to float32 round-off."""
@@ -67,6 +68,14 @@ _FIXED_PATTERNS = (
 )
 
 
+def trained(atol: float, reason: str, rtol: float = 0.0, **keys: tuple[float, float]) -> ReproductionTolerance:
+    """A trained claim's tolerance: ``keys`` first, then the numbers fixed by configuration or data
+    (:data:`FIXED` for every pattern of ``_FIXED_PATTERNS``), then ``(rtol, atol)`` for the rest."""
+    table = dict(keys)
+    table.update({pattern: FIXED for pattern in _FIXED_PATTERNS if pattern not in table})
+    return ReproductionTolerance(rtol=rtol, atol=atol, reason=reason, keys=table)
+
+
 def graph_sampling(samples: int, **keys: tuple[float, float]) -> ReproductionTolerance:
     """The tolerance of a graph-diffusion claim whose numbers come from ``samples`` generated graphs.
 
@@ -76,20 +85,16 @@ def graph_sampling(samples: int, **keys: tuple[float, float]) -> ReproductionTol
         raise ValueError(f"samples must be a positive integer, got {samples!r}.")
     freq = _SIGMAS * math.sqrt(2.0) * 0.5 / math.sqrt(samples)
     z = round(_SIGMAS * math.sqrt(2.0), 3)
-    table = dict(keys)
-    table.update({pattern: FIXED for pattern in _FIXED_PATTERNS if pattern not in table})
+    reason = (
+        f"trained network sampled {samples} times: frequencies within {_SIGMAS:g} standard deviations of the "
+        f"difference of two runs ({freq:.3f}), z-scores within {z:g}; numbers fixed by configuration or "
+        "training data up to float32 round-off"
+    )
+    tol = trained(freq, reason, **keys)
+    table = dict(tol.keys)  # z-scores after the fixed numbers, so that ``critical_z`` stays fixed
     table.setdefault("*z", (0.0, z))
     table.setdefault("*max_abs_z", (0.0, z))
-    return ReproductionTolerance(
-        rtol=0.0,
-        atol=freq,
-        reason=(
-            f"trained network sampled {samples} times: frequencies within {_SIGMAS:g} standard deviations of the "
-            f"difference of two runs ({freq:.3f}), z-scores within {z:g}; numbers fixed by configuration or "
-            "training data up to float32 round-off"
-        ),
-        keys=table,
-    )
+    return dataclasses.replace(tol, keys=table)
 
 
 SPECTRAL_TRAINED = ReproductionTolerance(

@@ -100,5 +100,6 @@ def test_graph_sampling_tolerance_from_the_sample_count():
     assert tol.for_path("models.standard.bridge_rank") == (0.0, 5.0)
     assert tol.for_path("rows.2.train_bridge") == (1e-6, 0.0)
     assert tol.for_path("rows.2.learned_bridge") == (0.0, tol.atol)
+    assert tol.for_path("critical_z") == (1e-6, 0.0) and tol.for_path("rows.0.z") == (0.0, 5.657)
     with pytest.raises(ValueError, match="samples"):
         graph_sampling(0)

@@ -16,7 +16,7 @@ from torch import nn
 
 from reproduce.torch_runtime import seeded
 
-from .mlp_unet import FourierEmbedding
+from .mlp_unet import FourierEmbedding, embed_noise
 
 __all__ = ["LegacyResidualMLP"]
 
@@ -67,11 +67,7 @@ class LegacyResidualMLP(nn.Module):
 
     def forward(self, x: torch.Tensor, c_noise: torch.Tensor) -> torch.Tensor:
         """``x`` (B, d), ``c_noise`` (B,) -> (B, d)."""
-        if x.dim() != 2 or x.shape[1] != self.dim or x.shape[0] == 0:
-            raise ValueError(f"x must have shape (batch >= 1, {self.dim}), got {tuple(x.shape)}.")
-        if c_noise.shape != x.shape[:1]:
-            raise ValueError(f"c_noise must have shape ({x.shape[0]},), got {tuple(c_noise.shape)}.")
-        emb = self.embed(c_noise[:1] if bool((c_noise == c_noise[0]).all()) else c_noise)
+        emb = embed_noise(self.embed, x, c_noise, self.dim)
         h = self.inp(x)
         for block in self.blocks:
             h = block(h, emb)

@@ -35,7 +35,7 @@ from torch import nn
 
 from reproduce.torch_runtime import seeded
 
-__all__ = ["HEADS", "FourierEmbedding", "MLPUNet", "UNetBlock", "parameter_count"]
+__all__ = ["HEADS", "FourierEmbedding", "MLPUNet", "UNetBlock", "embed_noise", "parameter_count"]
 
 HEADS = ("linear", "norm")
 """Output heads: the printed bare ``Linear`` and the ablation's ``LayerNorm -> SiLU -> Linear``."""
@@ -103,6 +103,19 @@ def parameter_count(ndim: int, nlayers: int, nhidden: int, time_embed_dim: int, 
     return total + nhidden * ndim + ndim + (2 * nhidden if head == "norm" else 0)
 
 
+def embed_noise(embed: nn.Module, x: torch.Tensor, c_noise: torch.Tensor, dim: int) -> torch.Tensor:
+    """Check ``x`` (B, dim) and ``c_noise`` (B,); return the noise embedding for the blocks.
+
+    When the whole batch shares one noise level (every sampler step) it is embedded once, and the
+    (1, width) scales and shifts broadcast over the batch.
+    """
+    if x.dim() != 2 or x.shape[1] != dim or x.shape[0] == 0:
+        raise ValueError(f"x must have shape (batch >= 1, {dim}), got {tuple(x.shape)}.")
+    if c_noise.shape != x.shape[:1]:
+        raise ValueError(f"c_noise must have shape ({x.shape[0]},), got {tuple(c_noise.shape)}.")
+    return embed(c_noise[:1] if bool((c_noise == c_noise[0]).all()) else c_noise)
+
+
 class MLPUNet(nn.Module):
     """``UNetBlockStyleMLP_backbone``: ``F(x, c_noise)`` on flattened data (see the module docstring).
 
@@ -152,16 +165,7 @@ class MLPUNet(nn.Module):
 
     def forward(self, x: torch.Tensor, c_noise: torch.Tensor) -> torch.Tensor:
         """``x`` (B, d), ``c_noise`` (B,) -> (B, d)."""
-        if x.dim() != 2 or x.shape[1] != self.dim or x.shape[0] == 0:
-            raise ValueError(f"x must have shape (batch >= 1, {self.dim}), got {tuple(x.shape)}.")
-        if c_noise.shape != x.shape[:1]:
-            raise ValueError(f"c_noise must have shape ({x.shape[0]},), got {tuple(c_noise.shape)}.")
-        if bool((c_noise == c_noise[0]).all()):
-            # one noise level for the whole batch (every sampler step): embed it once, and let
-            # the (1, width) scales and shifts broadcast over the batch
-            emb = self.embed(c_noise[:1])
-        else:
-            emb = self.embed(c_noise)
+        emb = embed_noise(self.embed, x, c_noise, self.dim)
         h = x
         for block in self.blocks:
             h = block(h, emb)
