@@ -24,8 +24,11 @@ def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_pa
 
     second = run(claims, "quick", root=tmp_path, force=True, progress=log)
     assert [r.status for r in second] == ["computed"] * len(claims), log.getvalue()
-    for record in second:
-        assert record.agreement.status == "agrees", f"{record.claim_id}: {record.agreement.describe()}"
-    identical = {r.claim_id for r in second if r.agreement.identical}
     deterministic = {c.id for c in claims if c.deterministic}
+    for record in second:
+        # a timing claim's verdict may flip on a noisy machine: that is a finding the summary
+        # reports, not a test failure; every deterministic claim must agree
+        if record.claim_id in deterministic:
+            assert record.agreement.status == "agrees", f"{record.claim_id}: {record.agreement.describe()}"
+    identical = {r.claim_id for r in second if r.agreement.identical}
     assert deterministic <= identical, f"same seed, different values: {sorted(deterministic - identical)}"
