@@ -17,6 +17,7 @@ with the record.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from collections.abc import Sequence
@@ -95,6 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--root", type=Path, default=REPO_ROOT, metavar="DIR", help="repository root for results/, figures/ and .cache/"
     )
+    parser.add_argument(
+        "--replicates",
+        type=int,
+        default=None,
+        metavar="N",
+        help="trained claims train N seeds instead of the preset's (a budget override stored in each result's "
+        "config, so the run is never taken for a full one; e.g. one seed of the paper preset on a CPU)",
+    )
+    parser.add_argument(
+        "--records",
+        type=int,
+        default=None,
+        metavar="N",
+        help="trained spectral claims sample at N log-spaced training steps instead of the preset's schedule "
+        "(a budget override, stored like --replicates)",
+    )
     parser.add_argument("--no-figures", action="store_true", help="store results without drawing figures")
     parser.add_argument(
         "--record",
@@ -161,6 +178,10 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
     args = parser.parse_args(argv)
     if args.seed is not None and args.seed < 0:
         parser.error(f"--seed must be a non-negative integer, got {args.seed}.")
+    if args.replicates is not None and args.replicates < 1:
+        parser.error(f"--replicates must be at least 1, got {args.replicates}.")
+    if args.records is not None and args.records < 2:
+        parser.error(f"--records must be at least 2, got {args.records}.")
     if args.record and args.no_figures:
         parser.error("--record needs the figures; drop --no-figures.")
     pool = all_claims() if claims is None else list(claims)
@@ -185,7 +206,11 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
             return 2
         if dirty is None:
             print("warning: not a git checkout; the record cannot name the commit that made it.", file=sys.stderr)
-    preset = PRESETS[args.preset]
+    preset = dataclasses.replace(PRESETS[args.preset], replicates=args.replicates, records=args.records)
+    if args.record and preset.overrides and preset.name == "default":
+        print(f"{parser.prog}: error: the default record is made without budget overrides; drop --replicates/--records.",
+              file=sys.stderr)
+        return 2
     t0 = time.perf_counter()
     records = run(
         chosen,

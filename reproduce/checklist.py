@@ -41,7 +41,7 @@ from .paths import REPO_ROOT, checklist_path, discussion_path, result_path, resu
 from .plotting import figure_source
 from .presets import PRESETS
 from .registry import all_claims
-from .results import config_hash, load_result, load_results, to_jsonable
+from .results import config_hash, load_result, load_results, to_jsonable, verdict_label
 
 __all__ = [
     "END",
@@ -130,7 +130,7 @@ def _row(result: dict) -> list[str]:
         result.get("statement", ""),
         format_value(result.get("paper_value")),
         result.get("headline", ""),
-        f"**{result.get('verdict', '?')}**",
+        f"**{verdict_label(result)}**",
         figures or "—",
         f"`python -m reproduce.all --only {claim_id}`",
     ]
@@ -282,10 +282,10 @@ def _judge_problem(claim: Claim, result: dict, config: Any) -> str | None:
         judgement = claim.judge(result.get("measured"), config)
     except Exception as exc:  # a judge that cannot read its own stored measurement is a finding
         return f"{claim.id}: re-judging the stored measurement raised {type(exc).__name__}: {exc}."
-    if judgement.verdict != result.get("verdict"):
+    if judgement.verdict != result.get("verdict") or judgement.prediction != result.get("prediction"):
         return (
             f"{claim.id}: the stored verdict {result.get('verdict')!r} is not what judge() gives on the "
-            f"stored measurement ({judgement.verdict!r})."
+            f"stored measurement ({judgement.label!r})."
         )
     if judgement.reason != result.get("reason") or to_jsonable(judgement.tolerance) != result.get("tolerance"):
         return f"{claim.id}: the stored reason or tolerance is not what judge() gives on the stored measurement."

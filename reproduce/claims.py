@@ -25,6 +25,7 @@ import numpy as np
 
 __all__ = [
     "KINDS",
+    "PREDICTIONS",
     "VERDICTS",
     "Claim",
     "Judgement",
@@ -36,6 +37,9 @@ __all__ = [
 
 VERDICTS = ("reproduced", "differs", "not-testable-here", "extension")
 """Allowed verdicts.  ``differs`` is a finding, not an error."""
+
+PREDICTIONS = ("holds", "fails")
+"""What an ``extension`` with a prediction reports about it (``Judgement.prediction``)."""
 
 KINDS = ("paper", "extension")
 """``paper``: a statement the paper makes; ``extension``: a claim of ours beyond the paper."""
@@ -76,17 +80,29 @@ class Judgement:
         or the substitute used when it is ``not-testable-here``.
     tolerance : mapping or str
         The tolerance the rule applied, JSON-able.
+    prediction : {"holds", "fails"} or None
+        For an ``extension`` that makes a prediction: whether the measurement bears it out
+        (shown as ``extension (holds)``); ``None`` for every other judgement.
     """
 
     verdict: str
     reason: str
     tolerance: Any
+    prediction: str | None = None
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {self.verdict!r}.")
         if not self.reason:
             raise ValueError("a judgement needs a reason.")
+        if self.prediction is not None and (self.verdict != "extension" or self.prediction not in PREDICTIONS):
+            raise ValueError(f"only an extension reports a prediction, one of {PREDICTIONS}; got verdict "
+                             f"{self.verdict!r} with prediction {self.prediction!r}.")
+
+    @property
+    def label(self) -> str:
+        """The verdict as the checklist shows it, e.g. ``extension (fails)``."""
+        return f"{self.verdict} ({self.prediction})" if self.prediction else self.verdict
 
 
 @dataclass(frozen=True)
@@ -217,6 +233,19 @@ class Claim:
             return self.configs[preset]
         except KeyError:
             raise ValueError(f"claim {self.id} has no configuration for preset {preset!r}.") from None
+
+    def configure(self, preset: Any) -> Any:
+        """The configuration a run under ``preset`` (a :class:`~reproduce.presets.Preset`) uses.
+
+        That is :meth:`config_for` of the preset's name, with the preset's budget overrides
+        (``replicates``, ``records``) applied by the config's ``with_budget`` method when it has
+        one (trained claims); other claims ignore them.
+        """
+        config = self.config_for(preset.name)
+        overrides = preset.overrides
+        if overrides and hasattr(config, "with_budget"):
+            config = config.with_budget(**overrides)
+        return config
 
 
 _REGISTRY: dict[str, Claim] = {}

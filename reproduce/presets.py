@@ -27,6 +27,10 @@ class Preset:
         Master seed; every claim derives its own generator from it and its id.
     use_gpu : bool
         Whether claims may use CUDA when it is present (never required).
+    replicates, records : int or None
+        Budget overrides for trained claims (``--replicates``, ``--records``): train this many
+        seeds, record at this many log-spaced steps.  ``None`` keeps each claim's own setting.
+        They change the claim's stored configuration, so such a run never passes for a full one.
     """
 
     name: str
@@ -34,6 +38,19 @@ class Preset:
     budget_s: float | None
     seed: int = 0
     use_gpu: bool = False
+    replicates: int | None = None
+    records: int | None = None
+
+    def __post_init__(self) -> None:
+        for field_name, minimum in (("replicates", 1), ("records", 2)):
+            v = getattr(self, field_name)
+            if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < minimum):
+                raise ValueError(f"{field_name} must be an integer >= {minimum} or None, got {v!r}.")
+
+    @property
+    def overrides(self) -> dict[str, int]:
+        """The budget overrides that are set, e.g. ``{"replicates": 1}``."""
+        return {k: v for k, v in (("replicates", self.replicates), ("records", self.records)) if v is not None}
 
 
 PRESETS: dict[str, Preset] = {

@@ -191,6 +191,8 @@ def compare(claim: Claim, new: dict, recorded: dict | None) -> Agreement:
     old_verdict, new_verdict = recorded.get("verdict"), new.get("verdict")
     if old_verdict != new_verdict:
         problems.append(f"verdict {old_verdict} -> {new_verdict}")
+    elif recorded.get("prediction") != new.get("prediction"):
+        problems.append(f"prediction {recorded.get('prediction')} -> {new.get('prediction')}")
     if recorded.get("config") != new.get("config"):
         problems.append("the recorded configuration differs from this run's")
     identical = _canonical([recorded.get("measured"), recorded.get("details")]) == _canonical(

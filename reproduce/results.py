@@ -47,11 +47,13 @@ __all__ = [
     "load_results",
     "provenance",
     "to_jsonable",
+    "verdict_label",
     "write_json_atomic",
 ]
 
-SCHEMA = 2
-"""Version of the result-file layout written by :func:`build_result` (2: adds ``code``)."""
+SCHEMA = 3
+"""Version of the result-file layout written by :func:`build_result` (2: adds ``code``; 3: adds
+``prediction`` and ``overrides``)."""
 
 CODE_PATHS = ("theory", "reproduce", "pyproject.toml", "constraints.txt", "Makefile")
 """What makes the numbers: a change here makes the tree "dirty" in :func:`provenance`."""
@@ -153,7 +155,7 @@ def config_hash(claim: Claim, preset: Preset, seed: int | None = None) -> str:
         "claim_id": claim.id,
         "version": claim.version,
         "seed": preset.seed if seed is None else int(seed),
-        "config": to_jsonable(dataclasses.asdict(claim.config_for(preset.name))),
+        "config": to_jsonable(dataclasses.asdict(claim.configure(preset))),
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -178,6 +180,12 @@ def claim_rng(seed: int, claim_id: str) -> np.random.Generator:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
     return np.random.default_rng([int(seed), zlib.crc32(claim_id.encode("utf-8"))])
+
+
+def verdict_label(result: dict) -> str:
+    """A stored result's verdict as shown, with an extension's prediction: ``extension (holds)``."""
+    verdict, prediction = result.get("verdict", "?"), result.get("prediction")
+    return f"{verdict} ({prediction})" if prediction else verdict
 
 
 def write_json_atomic(path: Path, obj: Any) -> Path:
@@ -290,7 +298,7 @@ def build_result(
         raise TypeError(f"{claim.id}: measure() must return a Measurement, got {type(measurement).__name__}.")
     if not isinstance(judgement, Judgement):
         raise TypeError(f"{claim.id}: judge() must return a Judgement, got {type(judgement).__name__}.")
-    config = claim.config_for(preset.name)
+    config = claim.configure(preset)
     result = {
         "schema": SCHEMA,
         "claim_id": claim.id,
@@ -299,6 +307,7 @@ def build_result(
         "location": claim.location,
         "statement": claim.statement,
         "verdict": judgement.verdict,
+        "prediction": judgement.prediction,
         "reason": judgement.reason,
         "paper_value": claim.paper_value,
         "measured": measurement.values,
@@ -308,6 +317,7 @@ def build_result(
         "figures": [str(f) for f in figures],
         "seed": int(seed),
         "preset": preset.name,
+        "overrides": preset.overrides,
         "config": dataclasses.asdict(config),
         "config_hash": config_hash(claim, preset, seed),
         "code": {"fingerprint": code_fingerprint(claim.module), "modules": closure_digests(claim.module)},

@@ -40,7 +40,7 @@ from .plotting import figure_source, stamp_source
 from .presets import Preset, get_preset
 from .progress import format_seconds, task
 from .record import Agreement, compare
-from .results import build_result, cache_key, claim_rng, dumps, load_result, write_json_atomic
+from .results import build_result, cache_key, claim_rng, dumps, load_result, verdict_label, write_json_atomic
 
 __all__ = ["STATUSES", "RunRecord", "run"]
 
@@ -132,7 +132,7 @@ def _obtain(claim: Claim, preset: Preset, seed: int, root: Path, force: bool, fi
             _store(cached, path, root)
         return "cached", cached
 
-    config = claim.config_for(preset.name)
+    config = claim.configure(preset)
     t0 = time.perf_counter()
     measurement = claim.measure(config, claim_rng(seed, claim.id))
     values = json.loads(dumps(measurement.values))  # judge exactly what the file will hold
@@ -236,7 +236,7 @@ def run(
         except Exception:
             status, error = "error", traceback.format_exc()
         wall_s = time.perf_counter() - t0
-        verdict = result["verdict"] if result is not None else None
+        verdict = verdict_label(result) if result is not None else None
         records.append(RunRecord(claim.id, status, verdict, wall_s, error, agreement, written))
         note = "cached" if status == "cached" else f"{wall_s:.1f} s"
         line = f"{head}: {verdict or 'ERROR'} ({note})"

@@ -106,7 +106,10 @@ SPECTRAL_TRAINED = ReproductionTolerance(
         "0.05 absolute, mode counts within a quarter plus 2; sizes and the data-only ceiling up to float32 round-off"
     ),
     keys={
+        "*seeds.*": FIXED,
         "*.n": (0.25, 2.0),
+        "*seeds_fitted": (0.25, 2.0),
+        "*n_min": (0.25, 2.0),
         "*gray_zone": (0.25, 2.0),
         "*no_crossing": (0.25, 2.0),
         "*degenerate": FIXED,

@@ -140,3 +140,15 @@ def test_seed_force_and_no_figures(tmp_path, capsys):
     assert calls["measure"] == 3
     assert json.loads(path.read_text())["measured"] == second["measured"]
     assert "computed" in capsys.readouterr().out
+
+
+def test_budget_overrides_are_checked_and_kept_out_of_the_default_record(tmp_path, clean_tree, capsys):
+    for bad in (("--replicates", "0"), ("--records", "1")):
+        with pytest.raises(SystemExit) as exc:
+            _main(tmp_path, *bad, claims=[make_claim()])
+        assert exc.value.code == 2
+    assert _main(tmp_path, "--record", "--replicates", "1", claims=[make_claim()]) == 2
+    assert "without budget overrides" in capsys.readouterr().err
+    assert _main(tmp_path, "--preset", "quick", "--replicates", "2", claims=[make_claim()]) == 0
+    stored = json.loads(cached_result_path(tmp_path, "quick", "toy.alpha").read_text())
+    assert stored["overrides"] == {"replicates": 2}

@@ -103,3 +103,11 @@ def test_graph_sampling_tolerance_from_the_sample_count():
     assert tol.for_path("critical_z") == (1e-6, 0.0) and tol.for_path("rows.0.z") == (0.0, 5.657)
     with pytest.raises(ValueError, match="samples"):
         graph_sampling(0)
+
+
+def test_a_changed_prediction_disagrees():
+    claim = make_claim()
+    old = {"seed": 0, "verdict": "extension", "prediction": "holds", "config": {}, "measured": {"a": 1.0}, "details": {}}
+    new = dict(old, prediction="fails")
+    a = compare(claim, new, old)
+    assert a.status == "differs" and "prediction holds -> fails" in a.problems

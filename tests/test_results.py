@@ -200,7 +200,7 @@ def test_build_result_fields():
     assert result["config_hash"] == config_hash(claim, preset, seed=7)
     assert (result["seed"], result["preset"], result["verdict"]) == (7, "quick", "differs")
     assert result["figures"] == ["figures/quick/x.png"]
-    assert result["wall_s"] == 1.235 and result["schema"] == 2
+    assert result["wall_s"] == 1.235 and result["schema"] == 3
     assert result["code"]["fingerprint"] == code_fingerprint(claim.module)
     assert result["cache_key"] == cache_key(claim, preset, seed=7)
     required = {"claim_id", "paper", "kind", "location", "statement", "reason", "paper_value", "headline"}

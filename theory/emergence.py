@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 from scipy.ndimage import gaussian_filter1d
 
 __all__ = ["CRITERIA", "Emergence", "emergence_times", "fit_inverse_law", "gray_zone", "loglog_fit", "threshold"]
@@ -149,14 +150,19 @@ def gray_zone(targets, initial, low: float = 0.5, high: float = 2.0) -> np.ndarr
     return (lam >= low * m) & (lam <= high * m)
 
 
-def loglog_fit(x, y) -> dict:
-    """Least squares ``ln y = a + b ln x``: ``slope`` b, ``intercept`` a, ``r2`` and ``n``.
+def loglog_fit(x, y, level: float = 0.95) -> dict:
+    """Least squares ``ln y = a + b ln x``: ``slope`` b, ``intercept`` a, ``r2``, ``n`` and the slope's error.
+
+    ``slope_se`` is the usual standard error of an ordinary least-squares slope
+    (:func:`scipy.stats.linregress`) and ``slope_low``/``slope_high`` its two-sided Student-t
+    interval at ``level`` with ``n - 2`` degrees of freedom; all three are ``None`` for ``n = 2``,
+    where a line through two points has no residual to estimate an error from.
 
     Examples
     --------
     >>> f = loglog_fit([1, 10, 100], [5, 0.5, 0.05])
-    >>> round(f["slope"], 9), round(f["r2"], 9), f["n"]
-    (-1.0, 1.0, 3)
+    >>> round(f["slope"], 9), round(f["r2"], 9), f["n"], round(f["slope_se"], 9)
+    (-1.0, 1.0, 3, 0.0)
     """
     lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
     if lx.shape != ly.shape or lx.ndim != 1 or lx.size < 2:
@@ -167,7 +173,13 @@ def loglog_fit(x, y) -> dict:
     resid = ly - (a + b * lx)
     ss = float(np.sum((ly - ly.mean()) ** 2))
     r2 = 1.0 - float(np.sum(resid**2)) / ss if ss > 0 else 1.0
-    return {"slope": float(b), "intercept": float(a), "r2": r2, "n": int(lx.size)}
+    out = {"slope": float(b), "intercept": float(a), "r2": r2, "n": int(lx.size),
+           "slope_se": None, "slope_low": None, "slope_high": None}
+    if lx.size > 2 and np.ptp(lx) > 0:
+        se = float(stats.linregress(lx, ly).stderr)
+        half = float(stats.t.ppf(0.5 + level / 2, lx.size - 2)) * se
+        out.update(slope_se=se, slope_low=float(b) - half, slope_high=float(b) + half)
+    return out
 
 
 def fit_inverse_law(lam, emergence: Emergence, exclude=None) -> dict:

@@ -1,17 +1,24 @@
 """Claim ``spectral.gaussian_mlp`` -- Fig. 9: an EDM-trained MLP on Gaussian data follows ``tau* ∝ lam^-alpha``.
 
 Spec Sec. 4: Gaussian data with variances ``exp(N(0, 1))`` (normalised to mean 1) in a random basis,
-the MLP-UNet, the EDM loss with Adam; the generated variance along each data eigenvector is
+the printed MLP-UNet, the EDM loss with Adam; the generated variance along each data eigenvector is
 recorded through training and the emergence times are fitted with the same code as the closed
 forms (:mod:`.trained_spectra`, :mod:`theory.emergence`).  Paper: ``alpha = 1.08`` at ``d = 256``;
-``alpha_rise = 1.05``, ``alpha_fall = 1.13`` at ``d = 512`` (the authors' code prints -0.76 rising,
--1.64 falling at ``d = 128``).
+``alpha_rise = 1.05``, ``alpha_fall = 1.13`` at ``d = 512``.  (The authors' notebook prints -0.76
+rising, -1.64 falling at ``d = 128``; those are outputs of a notebook, not values the paper states,
+and no rule uses them.)
 
-At the default preset the run is smaller than the paper's (see :mod:`.trained_denoisers`): ``d``,
-width, steps, batch, samples and the number of records are cut to fit 2 CPU cores, and the
-learning rate is raised 10x so that the slow modes emerge within the steps.  The ``paper``
-preset uses the paper's ``d = 256`` setting.  Rule: the rising exponent must be within
-:data:`ALPHA_TOL` of the paper's ``alpha`` with ``R^2 >= 0.8``.
+Each preset trains ``seeds`` independent replicates (new data draw, initialisation, minibatches,
+noise and sampler bank each; :mod:`reproduce.replicates`).  At the default preset the run is
+smaller than the paper's (see :mod:`.trained_denoisers`): ``d = 128``, width 128, 1,500 steps,
+batch 256, 36 records of 2,000 samples, and the learning rate 10x the paper's so that the slow
+modes emerge within the steps.  The ``paper`` preset is the paper's ``d = 256`` configuration.
+
+Rule (written for issue 11 before the replicated runs; the one-seed value -1.13 of the printed
+network was known from the issue, the seed spread was not): **reproduced** when every replicate
+has a rising branch of at least 3 modes with ``R^2 >= 0.8`` and the 95% interval of the rising
+``alpha`` (Student-t over the replicates; with one replicate, that fit's own interval) overlaps
+:data:`PAPER_RANGE`, the values the paper reports for this experiment.  Otherwise **differs**.
 """
 
 from __future__ import annotations
@@ -23,65 +30,79 @@ from typing import Any, Mapping
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .trained_denoisers import Experiment, experiment
-from .trained_spectra import draw_spectral_figure, run_values, summary
+from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment
+from .trained_spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
 
 PAPER_ALPHA = {"d=256": 1.08, "d=512 rising": 1.05, "d=512 falling": 1.13}
-ALPHA_TOL = 0.3
-"""|alpha - 1.08| allowed: the paper's own values spread 0.76-1.64 across d and branches."""
+PAPER_RANGE = (1.05, 1.13)
+"""The paper's exponents for this experiment (d = 256 and both branches at d = 512)."""
 MIN_R2 = 0.8
+"""A replicate's rising fit must explain this much of the variance of ln tau* to count as a power law."""
+RUN = "gaussian_mlp"
 
 
 @dataclass(frozen=True)
-class Config:
-    """The run (data + training + recording) and the emergence criterion."""
+class Config(Budgeted):
+    """The run (data + training + recording), the number of replicates and the emergence criterion."""
 
     run: Experiment
+    seeds: int
     criterion: str = "geometric"
 
 
-CONFIGS = {p: Config(experiment(p, "gaussian_mlp")) for p in ("quick", "default", "paper")}
+CONFIGS = {p: Config(experiment(p, RUN), SEEDS[p]) for p in ("quick", "default", "paper")}
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
-    """Train (or load) the Gaussian MLP run and fit its emergence times."""
-    values, details = run_values(config.run, config.criterion, "gaussian MLP")
+    """Train (or load) every replicate of the Gaussian MLP run and fit its emergence times."""
+    seeds = replicate_seeds(rng, RUN, config.seeds)
+    values, details = replicated_values(config.run, seeds, config.criterion, "gaussian MLP")
     values["dim"] = config.run.data.dim
     t = config.run.train
-    headline = (f"d = {values['dim']}, printed MLP nlayers {t.nlayers} width {t.width}, {t.steps} steps, lr {t.lr:g} "
-                f"(scaled down from the paper's run): "
-                f"{summary(values)} (gray zone {values['gray_zone']} of {values['modes']} modes)")
+    headline = (f"d = {values['dim']}, printed MLP nlayers {t.nlayers} width {t.width} ({values['parameters']:,} "
+                f"parameters), {t.steps} steps, lr {t.lr:g}, {len(seeds)} seed(s): rising slope "
+                f"{describe_estimate(values['rising'], len(seeds))}; falling {describe_estimate(values['falling'], len(seeds))}")
     return Measurement(values, headline, details)
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Rising exponent within ALPHA_TOL of 1.08 with a clear power law (R^2 >= 0.8)."""
-    tol = {"alpha": PAPER_ALPHA["d=256"], "abs_tol": ALPHA_TOL, "min_r2": MIN_R2}
+    """Every replicate a clear rising power law, and the interval of alpha overlapping the paper's range."""
+    tol = {"paper_range": list(PAPER_RANGE), "min_r2": MIN_R2, "min_modes": MIN_MODES, "interval": "95%"}
+    seeds = len(values["seeds"])
     r = values["rising"]
-    scale = (f"d = {values['dim']}, {values['parameters']} parameters, {values['steps']} steps "
-             f"(paper: d = 256, MLP nlayers 5 width 256, 5,000 steps at lr 1e-4; see the module for the substitutions)")
-    if r is None:
-        return Judgement("differs", f"No rising branch could be fitted ({scale}).", tol)
-    alpha = -r["slope"]
-    falling = f"; falling {values['falling']['slope']:.2f}" if values["falling"] else "; no falling branch outside the gray zone"
-    text = f"rising alpha = {alpha:.2f} (R^2 {r['r2']:.2f}, N {r['n']}){falling}; paper alpha = 1.08 ({scale})."
-    if abs(alpha - PAPER_ALPHA["d=256"]) <= ALPHA_TOL and r["r2"] >= MIN_R2:
-        return Judgement("reproduced", f"A clear inverse-variance law: {text}", tol)
-    return Judgement("differs", f"The exponent differs: {text}", tol)
+    scale = (f"d = {values['dim']}, {values['parameters']:,} parameters, {values['steps']} steps, {seeds} seed(s); "
+             "paper: d = 256, printed MLP nlayers 5 width 256, 5,000 steps at lr 1e-4")
+    falling = f"falling slope {describe_estimate(values['falling'], seeds)}"
+    if r is None or r["seeds_fitted"] < seeds:
+        fitted = 0 if r is None else r["seeds_fitted"]
+        return Judgement("differs", f"Only {fitted} of {seeds} replicates have a rising branch of >= {MIN_MODES} modes ({scale}).", tol)
+    text = f"rising slope {describe_estimate(r, seeds)}; {falling}; paper alpha {PAPER_RANGE[0]}-{PAPER_RANGE[1]} ({scale})."
+    if r["low"] is None:
+        return Judgement("differs", f"No interval can be formed (a 2-mode fit): {text}", tol)
+    alpha_low, alpha_high = -r["high"], -r["low"]
+    overlaps = alpha_low <= PAPER_RANGE[1] and alpha_high >= PAPER_RANGE[0]
+    if overlaps and r["r2_min"] >= MIN_R2:
+        return Judgement("reproduced", f"A clear inverse-variance law whose exponent interval covers the paper's: {text}", tol)
+    why = "R^2 below 0.8 in a replicate" if r["r2_min"] < MIN_R2 else "the exponent interval misses the paper's values"
+    return Judgement("differs", f"Not the paper's law ({why}): {text}", tol)
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 9: variance per mode, heat-map with tau* and the gray zone, tau* vs lam with fits."""
+    """Fig. 9 (first replicate): variance per mode, heat-map with tau* and the gray zone, tau* vs lam with fits."""
     v = result["measured"]
-    return [draw_spectral_figure(result["details"], v, f"Fig. 9: EDM-trained MLP on Gaussian data, d = {v['dim']}",
-                                 out_dir / "spectral.gaussian_mlp.png")]
+    n = len(v["seeds"])
+    return [draw_spectral_figure(result["details"], v["per_seed"][0],
+                                 f"Fig. 9: EDM-trained MLP on Gaussian data, d = {v['dim']} (replicate 1 of {n}; "
+                                 f"rising slope over replicates {describe_estimate(v['rising'], n)})",
+                                 out_dir / f"{result['claim_id']}.png")]
 
 
 CLAIM = register(Claim(
     id="spectral.gaussian_mlp",
-    version=2,
+    version=3,
     location="Sec. 6, Fig. 9",
     statement="An EDM-trained MLP denoiser on Gaussian data learns the modes of its covariance in time tau* ∝ lam^-alpha with alpha ≈ 1.",
     paper_value=PAPER_ALPHA,

@@ -3,8 +3,10 @@
 Several claims read one run (``spectral.gaussian_mlp`` and ``spectral.alignment`` share the
 Gaussian MLP run, for example): a run is identified by its :class:`Experiment` (data + training
 spec), trained once, cached on disk by :mod:`.denoiser_training` and memoised in the process.
-The data seed is a field of the experiment, not drawn from a claim's generator, precisely so that
-claims share runs.
+Seeds: the presets' experiments carry seed 0; a claim trains ``S`` replicates of each run
+(:func:`replicate`) with seeds drawn by :func:`reproduce.replicates.replicate_seeds` from the master
+seed and the run's name, so every claim reading a run under the same master seed reads the same
+models.
 
 What the presets use (the paper's values in the spec, Sec. 4 and 6).  Every MLP is the printed
 ``UNetBlockStyleMLP_backbone`` (:class:`.mlp_unet.MLPUNet`); ``nlayers`` counts its blocks and the
@@ -34,7 +36,7 @@ from .denoiser_training import DenoiserSpec, Recording, train_and_record
 from .generated_spectrum import log_record_steps, paper_record_steps
 from .image_data import image_dataset
 
-__all__ = ["DataSpec", "Experiment", "experiment", "gaussian_data", "make_data", "run"]
+__all__ = ["SEEDS", "Budgeted", "DataSpec", "Experiment", "experiment", "gaussian_data", "make_data", "replicate", "run", "with_records"]
 
 SOURCES = ("gaussian", "digits", "patches", "folder")
 
@@ -156,6 +158,18 @@ EXPERIMENTS: dict[str, dict[str, Experiment]] = {
 """Runs per preset.  ``records=None`` uses the authors' schedule (:func:`paper_record_steps`)."""
 
 
+def replicate(exp: Experiment, seed: int) -> Experiment:
+    """``exp`` re-seeded as one independent replicate: the data draw and the training (initialisation,
+    minibatches, EDM noise, the sampler's noise bank) all take ``seed``."""
+    return dataclasses.replace(exp, data=dataclasses.replace(exp.data, seed=int(seed)),
+                               train=dataclasses.replace(exp.train, seed=int(seed)))
+
+
+def with_records(exp: Experiment, count: int) -> Experiment:
+    """``exp`` recording at about ``count`` log-spaced steps instead of its schedule (a budget override)."""
+    return dataclasses.replace(exp, train=dataclasses.replace(exp.train, records=_records(exp.train.steps, count)))
+
+
 def experiment(preset: str, name: str, **data_overrides: Any) -> Experiment:
     """The run ``name`` of ``preset``; ``data_overrides`` replace fields of its :class:`DataSpec`."""
     try:
@@ -163,6 +177,28 @@ def experiment(preset: str, name: str, **data_overrides: Any) -> Experiment:
     except KeyError:
         raise ValueError(f"no run {name!r} in preset {preset!r}; runs: {sorted(EXPERIMENTS.get(preset, {}))}.") from None
     return dataclasses.replace(exp, data=dataclasses.replace(exp.data, **data_overrides)) if data_overrides else exp
+
+
+SEEDS = {"quick": 1, "default": 3, "paper": 5}
+"""Independent replicates per trained run and preset (issue 11: quick 1, default >= 3, paper >= 5)."""
+
+
+class Budgeted:
+    """Mixin for a trained claim's frozen config (fields of type :class:`Experiment`, a ``seeds`` count).
+
+    :meth:`with_budget` applies a preset's budget overrides (:attr:`reproduce.presets.Preset.overrides`).
+    """
+
+    def with_budget(self, replicates: int | None = None, records: int | None = None):
+        """This config with ``seeds = replicates`` and every run recording at ``records`` log-spaced steps."""
+        changes: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if records is not None and isinstance(value, Experiment):
+                changes[f.name] = with_records(value, records)
+        if replicates is not None and any(f.name == "seeds" for f in dataclasses.fields(self)):
+            changes["seeds"] = int(replicates)
+        return dataclasses.replace(self, **changes)
 
 
 _MEMO: dict[Experiment, tuple[Recording, np.ndarray]] = {}

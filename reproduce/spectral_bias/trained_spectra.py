@@ -18,10 +18,12 @@ import numpy as np
 from theory import emergence
 
 from .denoiser_training import Recording
-from .trained_denoisers import Experiment, run
+from reproduce.replicates import interval
 
-__all__ = ["EXPERIMENT_SMOOTHING", "MIN_MODES", "analyse", "branches", "draw_spectral_figure", "recording_details",
-           "run_values", "summary", "tau_ranges"]
+from .trained_denoisers import Experiment, replicate, run
+
+__all__ = ["EXPERIMENT_SMOOTHING", "MIN_MODES", "analyse", "branch_estimate", "branches", "describe_estimate",
+           "draw_spectral_figure", "recording_details", "replicated_values", "run_values", "summary", "tau_ranges"]
 
 EXPERIMENT_SMOOTHING = 1.0
 """Smoothing of trained trajectories in record steps (authors' code: 1 for experiments)."""
@@ -131,6 +133,58 @@ def run_values(exp: Experiment, criterion: str = "geometric", desc: str = "train
         "parameters": rec.parameters, "steps": int(rec.steps[-1]),
     }
     return values, recording_details(rec, a)
+
+
+def replicated_values(exp: Experiment, seeds, criterion: str = "geometric", desc: str = "train") -> tuple[dict, dict]:
+    """:func:`run_values` of every replicate of ``exp`` (one per seed) and their per-branch estimates.
+
+    Returns
+    -------
+    values : dict
+        ``seeds``; ``per_seed``, the :func:`run_values` of each replicate; ``rising`` and
+        ``falling``, each :func:`branch_estimate`; and ``parameters`` (the same for every seed).
+    details : dict
+        The first replicate's figure details (:func:`recording_details`).
+    """
+    seeds = [int(s) for s in seeds]
+    per_seed, first = [], None
+    for i, seed in enumerate(seeds):
+        v, d = run_values(replicate(exp, seed), criterion, f"{desc}, seed {i + 1}/{len(seeds)}")
+        per_seed.append(v)
+        first = d if first is None else first
+    values = {"seeds": seeds, "per_seed": per_seed, "parameters": per_seed[0]["parameters"],
+              "steps": per_seed[0]["steps"], "modes": per_seed[0]["modes"]}
+    for branch in ("rising", "falling"):
+        values[branch] = branch_estimate(per_seed, branch)
+    return values, first
+
+
+def branch_estimate(per_seed, branch: str, min_modes: int = MIN_MODES) -> dict | None:
+    """The slope of ``branch`` over the replicates where it is readable (at least ``min_modes`` modes).
+
+    Returns ``None`` when no replicate has the branch; else :func:`reproduce.replicates.interval` of
+    the readable slopes plus ``seeds_fitted`` (how many replicates), ``r2_min`` and ``n_min`` (the
+    weakest fit), and ``interval`` naming where ``low``/``high`` come from: ``"between seeds"``
+    (Student-t over replicates) or, with a single readable replicate, ``"within fit"`` (that fit's
+    own interval, :func:`theory.emergence.loglog_fit`).
+    """
+    fits = [v[branch] for v in per_seed if v.get(branch) and v[branch]["n"] >= min_modes]
+    if not fits:
+        return None
+    est = interval([f["slope"] for f in fits])
+    est.update(seeds_fitted=len(fits), r2_min=min(f["r2"] for f in fits), n_min=min(f["n"] for f in fits),
+               interval="between seeds")
+    if len(fits) == 1:
+        est.update(low=fits[0]["slope_low"], high=fits[0]["slope_high"], interval="within fit")
+    return est
+
+
+def describe_estimate(est: Mapping[str, Any] | None, seeds: int) -> str:
+    """``-1.13 [-1.35, -0.91] (3 of 3 seeds, R2 >= 0.91)`` for a reason or headline."""
+    if est is None:
+        return "none"
+    span = "" if est["low"] is None else f" [{est['low']:.2f}, {est['high']:.2f}]"
+    return f"{est['mean']:.2f}{span} ({est['seeds_fitted']} of {seeds} seeds, R2 >= {est['r2_min']:.2f}, N >= {est['n_min']})"
 
 
 def draw_spectral_figure(details: Mapping[str, Any], fit: Mapping[str, Any], title: str, path: Path) -> Path:
