@@ -72,7 +72,7 @@ def test_render_table_rows_columns_and_escaping():
     results = [_result("toy.beta", statement="a | b\nc", verdict="differs"), _result("toy.alpha")]
     lines = render_table(results).splitlines()
     assert len(lines) == 4
-    assert [len(_UNESCAPED_PIPE.split(line)) for line in lines] == [10] * 4  # 8 cells + 2 edges
+    assert [len(_UNESCAPED_PIPE.split(line)) for line in lines] == [11] * 4  # 9 cells + 2 edges
     assert lines[2].startswith("| `toy.alpha` |") and lines[3].startswith("| `toy.beta` |")
     assert r"a \| b c" in lines[3] and "**differs**" in lines[3]
     assert "`python -m reproduce.all --only toy.beta`" in lines[3]
@@ -84,6 +84,30 @@ def test_render_table_paper_names_and_figure_links():
     assert "[myopia.x.png](figures/myopia.x.png)" in row
     assert "Spectral bias (Wang & Pehlevan)" in render_table([_result("spectral.y")])
     assert "Both papers" in render_table([_result("bridge.z")])
+
+
+def test_render_table_shows_paper_preset_results_and_their_overrides():
+    default = [_result("toy.alpha"), _result("toy.beta")]
+    paper = [_result("toy.alpha", headline="alpha 1.07 [0.97, 1.17]", verdict="extension", prediction="holds",
+                     overrides={"replicates": 1, "records": 48})]
+    lines = render_table(default, paper).splitlines()
+    assert ("**extension (holds)**: alpha 1.07 [0.97, 1.17] (budget override: replicates 1, records 48; "
+            "`--preset paper --replicates 1 --records 48`)") in lines[2]
+    assert "| **reproduced** | — |" in lines[3]
+
+
+def test_the_verdict_placeholder_shows_an_extensions_prediction():
+    text, problems = render_discussion("### toy.alpha\nVerdict: {{verdict}}.",
+                                       {"toy.alpha": _result(verdict="extension", prediction="fails")})
+    assert not problems and text.endswith("Verdict: extension (fails).")
+
+
+def test_render_checklist_reads_the_paper_record(tmp_path):
+    from reproduce.results import write_json_atomic
+
+    write_json_atomic(tmp_path / "results" / "paper" / "toy.alpha.json", _result(headline="the paper-scale value"))
+    text, problems = render_checklist(tmp_path, [_result()])
+    assert not problems and "**reproduced**: the paper-scale value" in text
 
 
 # --- the discussion: placeholders ----------------------------------------------------------

@@ -198,3 +198,25 @@ def test_level_probabilities_rejects_the_final_zero():
 
     with pytest.raises(ValueError, match="positive noise levels"):
         level_probabilities(sigma_steps(5).numpy())
+
+
+def _overlay_values(medians, worsts):
+    from reproduce.replicates import interval
+
+    per_seed = [{"median_abs_log_ratio": m, "max_abs_log_ratio": w, "trained": {"rising": None, "falling": None},
+                 "predicted": {"rising": None, "falling": None}} for m, w in zip(medians, worsts)]
+    return {"seeds": list(range(len(medians))), "per_seed": per_seed, "dim": 8, "trained_rising": None,
+            "predicted_rising": None, "median_abs_log_ratio": interval(medians), "max_abs_log_ratio": interval(worsts)}
+
+
+@pytest.mark.parametrize("medians, worsts, prediction", [
+    ([0.002, 0.003, 0.002], [0.02, 0.03, 0.02], "holds"),
+    ([0.05, 0.01, 0.01], [0.2, 0.02, 0.02], "holds"),  # at the thresholds
+    ([0.002, 0.051, 0.002], [0.02, 0.03, 0.02], "fails"),  # one replicate's median too large
+    ([0.002, 0.003, 0.002], [0.02, 0.21, 0.02], "fails"),  # one replicate's worst case too large
+])
+def test_overlay_prediction_rule(medians, worsts, prediction):
+    from reproduce.spectral_bias import theory_overlay
+
+    j = theory_overlay.judge(_overlay_values(medians, worsts), theory_overlay.CONFIGS["default"])
+    assert j.verdict == "extension" and j.prediction == prediction and j.reason.startswith(f"Prediction {prediction}")

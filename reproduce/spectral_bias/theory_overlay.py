@@ -22,12 +22,20 @@ and eq. 7 gives ``w_k(sigma_i, tau) = c_k + (Q_i - c_k) exp(-2 eta_i (sigma_i^2 
 The prediction of the generated variance runs these weights through the same Heun sampler
 (:func:`theory.linear_denoiser.heun_generated_variance`); the trained model's generated
 covariance is computed exactly from its matrices (no sampling noise).  The data are the Gaussian
-training set of ``spectral.gaussian_mlp`` (same spectrum), centred so that the bias decouples;
-``lam_k`` are the eigenvalues of its second-moment matrix.
+training sets of ``spectral.gaussian_mlp`` (the same replicates: data draw and SGD seeded per
+replicate), centred so that the bias decouples; ``lam_k`` are the eigenvalues of the second-moment
+matrix.
+
+Prediction and rule.  The rule was added for issue 11 *after* the one-seed numbers were known
+(median ``|ln(trained/predicted)|`` 0.002, worst 0.022 over all modes and records); its thresholds
+are set an order of magnitude above those, at the scale of the minibatch noise, not at them: the
+prediction **holds** when in every replicate the median ``|ln(trained/predicted)|`` is at most
+:data:`MEDIAN_LOG_TOL` and the worst at most :data:`MAX_LOG_TOL`; otherwise it **fails**.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -37,33 +45,40 @@ import torch
 
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.progress import progress
+from reproduce.replicates import interval, replicate_seeds
 from reproduce.torch_runtime import cpu_threads, torch_threads
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 from theory import linear_denoiser
 
 from .edm import P_MEAN, P_STD, SIGMA_DATA, loss_weight, preconditioning, sigma_steps
 from .generated_spectrum import log_record_steps
-from .trained_denoisers import DataSpec, experiment, make_data
-from .trained_spectra import analyse, summary
+from .trained_denoisers import SEEDS, Budgeted, DataSpec, experiment, make_data
+from .trained_spectra import analyse, branch_estimate, describe_estimate
+
+
+MEDIAN_LOG_TOL = 0.05
+"""Largest median ``|ln(trained/predicted)|`` over modes and records for the prediction to hold."""
+MAX_LOG_TOL = 0.2
+"""Largest worst-case ``|ln(trained/predicted)|`` (a factor e^0.2 ≈ 1.22) for the prediction to hold."""
 
 
 @dataclass(frozen=True)
-class Config:
-    """Data, sampler levels and SGD of the linear run."""
+class Config(Budgeted):
+    """Data, sampler levels and SGD of the linear run, and the number of replicates."""
 
     data: DataSpec = field(default_factory=DataSpec)
+    seeds: int = 1
     heun_steps: int = 20
     steps: int = 4000
     batch: int = 256
     lr: float = 0.5
     records: int = 30
-    seed: int = 0
 
 
 CONFIGS = {
-    "quick": Config(experiment("quick", "gaussian_mlp").data, heun_steps=12, steps=800, records=16),
-    "default": Config(experiment("default", "gaussian_mlp").data),
-    "paper": Config(experiment("paper", "gaussian_mlp").data, steps=20_000, records=60),
+    "quick": Config(experiment("quick", "gaussian_mlp").data, SEEDS["quick"], heun_steps=12, steps=800, records=16),
+    "default": Config(experiment("default", "gaussian_mlp").data, SEEDS["default"]),
+    "paper": Config(experiment("paper", "gaussian_mlp").data, SEEDS["paper"], steps=20_000, records=60),
 }
 
 
@@ -110,9 +125,10 @@ def trained_variances(weights: np.ndarray, sigmas: np.ndarray, basis: np.ndarray
     return np.einsum("ik,ij,jk->k", basis, cov, basis)
 
 
-def train_linear(config: Config, data: np.ndarray, record_steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """SGD on the EDM loss; returns the effective matrices' generated variances per record (records, d)
-    in the data eigenbasis, and the eigenvalues."""
+def train_linear(config: Config, data: np.ndarray, record_steps: np.ndarray, seed: int,
+                 desc: str = "linear EDM") -> tuple[np.ndarray, np.ndarray]:
+    """SGD on the EDM loss (minibatches, levels and noise from ``seed``); returns the effective
+    matrices' generated variances per record (records, d) in the data eigenbasis, and the eigenvalues."""
     n, d = data.shape
     second = data.T @ data / n
     lam, basis = np.linalg.eigh(second)
@@ -125,14 +141,14 @@ def train_linear(config: Config, data: np.ndarray, record_steps: np.ndarray) -> 
     v = torch.zeros(config.heun_steps, d, d, dtype=torch.float64, requires_grad=True)
     bias = torch.zeros(config.heun_steps, d, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.SGD([v, bias], lr=config.lr)
-    gen = torch.Generator().manual_seed(config.seed)
+    gen = torch.Generator().manual_seed(int(seed))
     p = torch.as_tensor(probs)
     sk, so, si = (torch.as_tensor(c) for c in (c_skip, c_out, c_in))
     sg = torch.as_tensor(sig[:-1])
     weight = loss_weight(sg)
     out = []
     step = 0
-    for target in progress(record_steps, desc="linear EDM"):
+    for target in progress(record_steps, desc=desc):
         while step < target:
             idx = torch.randint(0, n, (config.batch,), generator=gen)
             lvl = torch.multinomial(p, config.batch, replacement=True, generator=gen)
@@ -154,13 +170,12 @@ def train_linear(config: Config, data: np.ndarray, record_steps: np.ndarray) -> 
     return np.asarray(out), lam
 
 
-def measure(config: Config, rng: np.random.Generator) -> Measurement:
-    """Train the per-level linear denoiser, predict with eq. 7 + Heun, compare trajectories and fits."""
-    data = make_data(config.data)
+def _one_replicate(config: Config, seed: int, label: str) -> tuple[dict, dict]:
+    data = make_data(dataclasses.replace(config.data, seed=seed))
     data = data - data.mean(axis=0)
     steps = log_record_steps(config.steps, config.records)
     with torch_threads(cpu_threads()):
-        trained, lam = train_linear(config, data, steps)
+        trained, lam = train_linear(config, data, steps, seed, f"linear EDM, {label}")
     sig = sigma_steps(config.heun_steps).numpy()
     eta = effective_rates(sig[:-1], level_probabilities(sig[:-1]), config.lr, data.shape[1])
     predicted = predicted_variances(lam, sig, steps.astype(float), eta)
@@ -171,25 +186,54 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         "trained": {b: fits["trained"]["fit"][b] for b in ("rising", "falling")},
         "predicted": {b: fits["predicted"]["fit"][b] for b in ("rising", "falling")},
         "max_step_eta_times_rate": float(np.max(2 * eta[None, :] * (sig[None, :-1] ** 2 + lam[:, None]))),
-        "dim": int(data.shape[1]),
     }
-    headline = (f"trained vs eq. 7 + Heun: median |log ratio| {values['median_abs_log_ratio']:.3f}, max {values['max_abs_log_ratio']:.3f}; "
-                f"fits trained {summary(values['trained'])} | predicted {summary(values['predicted'])}")
     details = {"steps": steps, "targets": lam, "trained": trained, "predicted": predicted,
                "tau_trained": fits["trained"]["tau_star"], "tau_predicted": fits["predicted"]["tau_star"]}
+    return values, details
+
+
+def measure(config: Config, rng: np.random.Generator) -> Measurement:
+    """Per replicate: train the per-level linear denoiser, predict with eq. 7 + Heun, compare trajectories and fits."""
+    seeds = replicate_seeds(rng, "gaussian_mlp", config.seeds)
+    per_seed, details = [], None
+    for i, seed in enumerate(seeds):
+        v, d = _one_replicate(config, seed, f"seed {i + 1}/{len(seeds)}")
+        per_seed.append(v)
+        details = d if details is None else details
+    values = {"seeds": list(seeds), "per_seed": per_seed, "dim": config.data.dim,
+              **{k: interval([v[k] for v in per_seed]) for k in ("median_abs_log_ratio", "max_abs_log_ratio")}}
+    for side in ("trained", "predicted"):
+        values[f"{side}_rising"] = branch_estimate([v[side] for v in per_seed], "rising")
+    n = len(seeds)
+    headline = (f"trained vs eq. 7 + Heun over {n} seed(s): median |log ratio| {_fmt(values['median_abs_log_ratio'], 3)}, "
+                f"worst {_fmt(values['max_abs_log_ratio'], 3)}; rising slope trained "
+                f"{describe_estimate(values['trained_rising'], n)} | predicted {describe_estimate(values['predicted_rising'], n)}")
     return Measurement(values, headline, details)
 
 
+def _fmt(est: Mapping[str, Any], digits: int) -> str:
+    span = "" if est["low"] is None else f" [{est['low']:.{digits}f}, {est['high']:.{digits}f}]"
+    return f"{est['mean']:.{digits}f}{span}"
+
+
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Extension: states how closely the trained trajectories follow the prediction."""
-    t, p = values["trained"]["rising"], values["predicted"]["rising"]
-    slopes = f"rising slopes trained {t['slope']:.2f} vs predicted {p['slope']:.2f}" if t and p else "no rising fit on one side"
+    """Extension; the prediction holds when every replicate's trajectories follow eq. 7 within the stated factors."""
+    tol = {"median_abs_log_ratio_max": MEDIAN_LOG_TOL, "max_abs_log_ratio_max": MAX_LOG_TOL, "in_every_replicate": True}
+    holds = all(v["median_abs_log_ratio"] <= MEDIAN_LOG_TOL and v["max_abs_log_ratio"] <= MAX_LOG_TOL
+                for v in values["per_seed"])
+    n = len(values["seeds"])
+    t, p = values["trained_rising"], values["predicted_rising"]
+    slopes = (f"rising slopes trained {describe_estimate(t, n)} vs predicted {describe_estimate(p, n)}"
+              if t and p else "no rising fit on one side")
     return Judgement(
         "extension",
-        f"A linear denoiser trained by SGD on the EDM loss follows eq. 7 under eta_i = lr p_i/(d(sigma_i^2 + sigma_d^2)): "
-        f"generated variances agree to a median factor exp({values['median_abs_log_ratio']:.3f}) "
-        f"(worst exp({values['max_abs_log_ratio']:.2f})) over all modes and records; {slopes}.",
-        {"rule": "none (extension); reports the trajectory agreement and both fits"},
+        f"Prediction {'holds' if holds else 'fails'}: a linear denoiser trained by SGD on the EDM loss "
+        f"{'follows' if holds else 'does not follow'} eq. 7 under eta_i = lr p_i/(d(sigma_i^2 + sigma_d^2)) within the "
+        f"stated factors in every replicate: median |ln(trained/predicted)| {_fmt(values['median_abs_log_ratio'], 3)} "
+        f"(<= {MEDIAN_LOG_TOL}), worst {_fmt(values['max_abs_log_ratio'], 3)} (<= {MAX_LOG_TOL}) over all modes and "
+        f"records; {slopes} (mean [95% interval] over {n} seed(s)).",
+        tol,
+        prediction="holds" if holds else "fails",
     )
 
 
@@ -221,11 +265,12 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     axes[1].set_ylabel("emergence step tau*")
     axes[1].set_title("same tau* protocol on both")
     axes[1].legend()
-    return [save_figure(fig, out_dir / "spectral.theory_overlay.png")]
+    return [save_figure(fig, out_dir / f"{result['claim_id']}.png")]
 
 
 CLAIM = register(Claim(
     id="spectral.theory_overlay",
+    version=2,
     location="ours: Sec. 4 closed forms vs EDM training (issue 6)",
     statement="A linear denoiser trained with the EDM loss (SGD) follows the closed-form learning dynamics of eq. 7 under the stated learning-rate mapping.",
     paper_value="prediction (ours): eq. 7 with eta_i = lr p_i / (d (sigma_i^2 + sigma_d^2))",
