@@ -83,7 +83,8 @@ override it ran under (e.g. one seed instead of five).
 """
 
 _PLACEHOLDER = re.compile(
-    r"\{\{\s*(?:(?P<claim>[a-z][a-z0-9_]*\.[a-z0-9_]+)\s*::\s*)?(?P<path>[^|}]+?)\s*(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}"
+    r"\{\{\s*(?:(?P<preset>paper)/)?(?:(?P<claim>[a-z][a-z0-9_]*\.[a-z0-9_]+)\s*::\s*)?(?P<path>[^|}]+?)\s*"
+    r"(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}"
 )
 _SECTION = re.compile(r"^###\s+`?([a-z0-9_]+\.[a-z0-9_]+)`?(?:\s|$)", re.M)
 
@@ -211,9 +212,11 @@ def _format(value: Any, spec: str | None) -> str:
 def render_discussion(template: str, results: dict[str, dict]) -> tuple[str, list[str]]:
     """Replace every placeholder of ``template`` by its value; (text, problems).
 
-    ``results`` maps claim ids to result dicts.  A placeholder outside a ``### <claim_id>``
-    section must name its claim.  A placeholder that cannot be filled is left as it is and
-    reported in ``problems``.
+    ``results`` maps claim ids to result dicts of the default record, and ``paper/<claim id>`` to
+    those of the paper record, which a placeholder reads with a ``paper/`` prefix
+    (``{{paper/measured.rising.mean | .2f}}``, ``{{paper/spectral.x :: verdict}}``).  A
+    placeholder outside a ``### <claim_id>`` section must name its claim.  A placeholder that
+    cannot be filled is left as it is and reported in ``problems``.
     """
     problems: list[str] = []
     sections = [(m.start(), m[1]) for m in _SECTION.finditer(template)]
@@ -232,9 +235,10 @@ def render_discussion(template: str, results: dict[str, dict]) -> tuple[str, lis
         if claim_id is None:
             problems.append(f"{where} is outside any claim's section and names no claim.")
             return match[0]
-        result = results.get(claim_id)
+        preset = match["preset"] or "default"
+        result = results.get(claim_id if preset == "default" else f"{preset}/{claim_id}")
         if result is None:
-            problems.append(f"{where}: no result of {claim_id} in results/default/.")
+            problems.append(f"{where}: no result of {claim_id} in results/{preset}/.")
             return match[0]
         path = match["path"].strip()
         if path == "verdict" and not match["spec"]:  # the verdict as the table shows it, with a prediction
@@ -242,7 +246,7 @@ def render_discussion(template: str, results: dict[str, dict]) -> tuple[str, lis
         try:
             return _format(lookup(result, path), match["spec"])
         except KeyError as exc:
-            problems.append(f"{where}: results/default/{claim_id}.json has no value at {exc.args[0]!r}.")
+            problems.append(f"{where}: results/{preset}/{claim_id}.json has no value at {exc.args[0]!r}.")
         except (TypeError, ValueError) as exc:
             problems.append(f"{where}: cannot format the value ({exc}).")
         return match[0]
@@ -262,7 +266,8 @@ def render_checklist(root: Path, results: Sequence[dict] | None = None) -> tuple
     paper = load_results(paper_dir) if paper_dir.is_dir() else []
     template_path = discussion_path(root)
     template = template_path.read_text(encoding="utf-8") if template_path.is_file() else "## Discussion\n"
-    discussion, problems = render_discussion(template, {r["claim_id"]: r for r in results})
+    by_id = {r["claim_id"]: r for r in results} | {f"paper/{r['claim_id']}": r for r in paper}
+    discussion, problems = render_discussion(template, by_id)
     return f"{_HEADER}{START}\n{render_table(results, paper)}\n{END}\n\n{discussion}", problems
 
 

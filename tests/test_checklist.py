@@ -105,9 +105,16 @@ def test_the_verdict_placeholder_shows_an_extensions_prediction():
 def test_render_checklist_reads_the_paper_record(tmp_path):
     from reproduce.results import write_json_atomic
 
-    write_json_atomic(tmp_path / "results" / "paper" / "toy.alpha.json", _result(headline="the paper-scale value"))
-    text, problems = render_checklist(tmp_path, [_result()])
-    assert not problems and "**reproduced**: the paper-scale value" in text
+    write_json_atomic(tmp_path / "results" / "paper" / "toy.alpha.json",
+                      _result(headline="the paper-scale value", measured={"alpha": 0.987}))
+    (tmp_path / "reproduce").mkdir()
+    (tmp_path / "reproduce" / "discussion.md").write_text(
+        "### toy.alpha\nAt the paper's scale {{paper/measured.alpha | .2f}} ({{paper/toy.alpha :: verdict}}).\n"
+        "### toy.beta\n{{paper/measured.alpha}}\n")
+    text, problems = render_checklist(tmp_path, [_result(), _result("toy.beta")])
+    assert "**reproduced**: the paper-scale value" in text
+    assert "At the paper's scale 0.99 (reproduced)." in text
+    assert problems == ["placeholder '{{paper/measured.alpha}}' in section toy.beta: no result of toy.beta in results/paper/."]
 
 
 # --- the discussion: placeholders ----------------------------------------------------------
