@@ -69,6 +69,10 @@ def test_schedule_limits_and_errors():
         TrainSpec(family="tree")
     with pytest.raises(ValueError, match="lam"):
         TrainSpec(lam=-1.0)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        TrainSpec(optimizer="rmsprop")
+    with pytest.raises(ValueError, match="lr must be a positive number"):
+        TrainSpec(lr=0.0)
 
 
 def test_denoiser_is_permutation_equivariant_and_symmetric():
@@ -105,8 +109,9 @@ def test_weighted_loss_reduces_to_standard_at_lambda_zero():
     assert torch.all(data.weight[data.adjacency == 0] == 1.0)
 
 
-def test_resume_is_bit_for_bit(tmp_path):
-    spec = TrainSpec(**TINY, steps=40, epsilon=0.3, lam=2.0)
+@pytest.mark.parametrize("optimizer", ["adam", "sgd"])
+def test_resume_is_bit_for_bit(tmp_path, optimizer):
+    spec = TrainSpec(**TINY, steps=40, epsilon=0.3, lam=2.0, optimizer=optimizer)
     full = train(spec, cache=tmp_path / "a")
     part = train(spec, cache=tmp_path / "b", stop_after=20)
     assert part.history["step"][-1] == 20
@@ -120,6 +125,20 @@ def test_resume_is_bit_for_bit(tmp_path):
     # a finished checkpoint is loaded, not retrained
     again = train(spec, cache=tmp_path / "a")
     assert again.history == full.history
+
+
+def test_sgd_keeps_its_rate_and_adam_decays_it(tmp_path):
+    """Plain SGD: no momentum, the constant rate ``lr``; Adam: the rate decayed on a cosine to near 0."""
+    groups = {}
+    for optimizer in ("sgd", "adam"):
+        spec = TrainSpec(**TINY, steps=20, lr=0.05, optimizer=optimizer)
+        train(spec, cache=tmp_path)
+        state = torch.load(tmp_path / f"{spec.key()}.pt", map_location="cpu", weights_only=False)
+        groups[optimizer] = state["optim"]["param_groups"][0]
+    assert groups["sgd"]["lr"] == 0.05 and groups["sgd"]["momentum"] == 0
+    assert groups["adam"]["lr"] == pytest.approx(0.05 * 0.5 * (1 + np.cos(np.pi * 19 / 20)))
+    assert TrainSpec(optimizer="sgd").key() != TrainSpec().key()
+    assert TrainSpec(optimizer="sgd").label().endswith(" sgd") and TrainSpec().label().endswith("x2")
 
 
 def test_tiny_training_learns_the_bridge_frequency(tmp_path):

@@ -8,15 +8,24 @@ closely and disconnects with probability ``1 - eps`` (Theorem 3.2).  We train th
 smallest network also with the weighted loss.  For each we report the bridge's sample marginal and
 the fraction of disconnected samples.
 
-Verdict: the claim is that capacity does not *rescue* the bridge, so the test is one-sided:
-reproduced iff no standard network keeps the bridge more often than the data do, i.e.
-``P(disconnected) >= 1 - eps - z sqrt(p(1-p)/S + eps(1-eps)/N)`` (Bonferroni 99% over
-capacities).  A network that under-fits the bridge and disconnects *more* often than ``1 - eps``
-(the smallest one does) fails the theorem's equality but not this claim; its two-sided ``z``
-is reported.  (The first default run used a two-sided rule and was "differs" for exactly that
-reason; the rule was changed to match the claim's statement and the change is stated here.)
-The weighted small network is reported against its ``p*`` (its change comes from the loss,
-not from capacity).
+Every network is trained in ``settings.replicates`` independent replicates (own training set,
+initialisation and training noise; :mod:`reproduce.myopia.trained_models`).
+
+Verdict: the claim is that capacity does not *rescue* the bridge, so the test is one-sided.  A
+network that under-fits the bridge and disconnects *more* often than ``1 - eps`` (the smallest one
+does) fails the theorem's equality but not this claim; its two-sided ``z`` is reported.  (The first
+default run used a two-sided rule and was "differs" for exactly that reason; the rule was changed
+to match the claim's statement and the change is stated here.)  The weighted small network is
+reported against its ``p*`` (its change comes from the loss, not from capacity).
+
+Rule (written for issue 11 before the replicated runs; the former one-seed rule was test (i) below
+with Bonferroni over the capacities only, and the one-seed record read 0.977, 0.947, 0.947 against
+0.950): **reproduced** when for every standard network (i) in every replicate
+``P(disconnected) >= 1 - eps - z sqrt(p(1-p)/S + eps(1-eps)/N)``, ``z`` the one-sided Bonferroni 99%
+quantile over the capacities *and* the replicates, and (ii) the 95% interval over replicates of the
+mean ``P(disconnected)`` reaches ``1 - eps`` (its upper end is at least ``1 - eps``: the mean is not
+significantly below it, a one-sided 2.5% test; with one replicate there is no interval and (i)
+decides).  Otherwise **differs**.
 """
 
 from __future__ import annotations
@@ -26,16 +35,19 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
-from scipy.stats import norm
 
 from reproduce.claims import Claim, Judgement, Measurement, register
-from reproduce.myopia.trained_models import SETTINGS, ModelSettings, bridge_frequency, connected_fraction, draw, model
+from reproduce.myopia.trained_models import (
+    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, critical_z,
+    describe, draw, model, replicate_seeds_of
+)
+from reproduce.replicates import interval
 from reproduce.trained_tolerances import FIXED, graph_sampling
 from theory.gradient_starvation import stationary_marginal
 
 
 @dataclass(frozen=True)
-class Config:
+class Config(Replicated):
     """Parameters of ``myopia.capacity_independence``: (width, depth) pairs, bridge frequency, lam, samples."""
 
     settings: ModelSettings = field(default_factory=ModelSettings)
@@ -53,53 +65,74 @@ CONFIGS = {
 }
 
 
+def _network(config: Config, width: int, depth: int, lam: float, seed: int, rng: np.random.Generator) -> dict:
+    """One replicate of one network: its bridge marginal and P(disconnected)."""
+    m = model(config.settings, seed, epsilon=config.epsilon, lam=lam, width=width, depth=depth)
+    s, marg = draw(m, config.samples, rng)
+    disc = float(1 - connected_fraction(s).mean())
+    eps_hat = bridge_frequency(m)
+    target = 1.0 - config.epsilon if lam == 0 else float(stationary_marginal(eps_hat, 1.0 + lam))
+    sd = float(np.sqrt(disc * (1 - disc) / config.samples + config.epsilon * (1 - config.epsilon) / config.settings.train_graphs))
+    out = {"parameters": m.parameters, "learned_bridge": float(marg[m.data.bridge].mean()), "train_bridge": eps_hat,
+           "disconnected": disc, "target": target}
+    if lam == 0:  # the weighted network is read against its p*, not tested
+        out.update(sd=sd, z=(disc - target) / max(sd, 1e-12))
+    return out
+
+
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
-    """Standard networks of every capacity, and the smallest one weighted."""
+    """Standard networks of every capacity, and the smallest one weighted, in every replicate."""
+    seeds = replicate_seeds_of(config.settings, rng)
     rows = []
     runs = [(w, d, 0.0) for w, d in config.capacities] + [(*config.capacities[0], config.lam)]
     for width, depth, lam in runs:
-        m = model(config.settings, epsilon=config.epsilon, lam=lam, width=width, depth=depth)
-        s, marg = draw(m, config.samples, rng)
-        disc = float(1 - connected_fraction(s).mean())
-        eps_hat = bridge_frequency(m)
-        target = 1.0 - config.epsilon if lam == 0 else float(stationary_marginal(eps_hat, 1.0 + lam))
-        rows.append({
-            "width": width, "depth": depth, "lam": lam, "parameters": m.parameters,
-            "learned_bridge": float(marg[m.data.bridge].mean()), "train_bridge": eps_hat,
-            "disconnected": disc, "target": target,
-            "sd": float(np.sqrt(disc * (1 - disc) / config.samples + config.epsilon * (1 - config.epsilon) / config.settings.train_graphs)),
-        })
+        per_seed = [_network(config, width, depth, lam, seed, rng) for seed in seeds]
+        row: dict[str, Any] = {"width": width, "depth": depth, "lam": lam, "parameters": per_seed[0]["parameters"]}
+        for key in ("learned_bridge", "train_bridge", "disconnected", "target"):
+            row[key] = interval([r[key] for r in per_seed])
+        if lam == 0:
+            row["min_z"] = min(r["z"] for r in per_seed)
+            row["max_z"] = max(r["z"] for r in per_seed)
+        row["per_seed"] = per_seed
+        rows.append(row)
     std = [r for r in rows if r["lam"] == 0]
-    zc = float(norm.ppf(1 - (1 - config.level) / len(std)))  # one-sided
-    for r in std:
-        r["z"] = (r["disconnected"] - r["target"]) / max(r["sd"], 1e-12)
+    zc = critical_z(config.level, len(std) * len(seeds), two_sided=False)
     params = [r["parameters"] for r in std]
-    values = {"rows": rows, "critical_z": zc, "parameter_span": max(params) / min(params), "epsilon": config.epsilon, "samples": config.samples}
+    values = {"seeds": list(seeds), "rows": rows, "critical_z": zc, "parameter_span": max(params) / min(params),
+              "epsilon": config.epsilon, "samples": config.samples}
     w = rows[-1]
-    headline = ("standard P(disconnected): " + ", ".join(f"{r['parameters']} params {r['disconnected']:.3f}" for r in std)
+    headline = (f"{len(seeds)} seed(s); standard P(disconnected): "
+                + ", ".join(f"{r['parameters']} params {describe(r['disconnected'])}" for r in std)
                 + f" vs 1 - eps = {1 - config.epsilon:.3f}; weighted (lam {config.lam:g}, {w['parameters']} params) bridge "
-                f"{w['learned_bridge']:.3f} vs p* {w['target']:.3f}, P(disconnected) {w['disconnected']:.3f}")
+                f"{describe(w['learned_bridge'])} vs p* {describe(w['target'])}, P(disconnected) {describe(w['disconnected'])}")
     return Measurement(values, headline)
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Reproduced iff no standard network disconnects significantly less often than 1 - eps (one-sided, Bonferroni 99%)."""
+    """Reproduced iff no standard network disconnects significantly less often than 1 - eps, per replicate and on average."""
     zc = values["critical_z"]
+    goal = 1 - values["epsilon"]
     std = [r for r in values["rows"] if r["lam"] == 0]
     w = values["rows"][-1]
-    tol = {"rule": "one-sided: P_dis >= (1 - eps) - z_c sqrt(P(1-P)/S + eps(1-eps)/N) for every capacity", "critical_z": zc}
-    off = [r for r in std if r["z"] < -zc]
-    under = [r for r in std if r["z"] > zc]
-    summary = ", ".join(f"{r['parameters']} params: {r['disconnected']:.3f}" for r in std)
-    wnote = (f" The smallest network with the weighted loss (lam {w['lam']:g}) learns the bridge at {w['learned_bridge']:.3f} "
-             f"(p* = {w['target']:.3f}) and disconnects {w['disconnected']:.3f} of the time: the change comes from the loss, not capacity.")
-    unote = "".join(f" The {r['parameters']}-parameter network under-fits the bridge ({r['learned_bridge']:.3f} vs training frequency "
-                    f"{r['train_bridge']:.3f}) and disconnects more often than 1 - eps (z = {r['z']:.1f})." for r in under)
+    tol = {"rule": "one-sided, every capacity: in every replicate P_dis >= (1 - eps) - z_c sqrt(P(1-P)/S + eps(1-eps)/N), "
+                   "Bonferroni over capacities and replicates; the upper end of the 95% interval of the mean P_dis >= 1 - eps",
+           "critical_z": zc, "interval": "95%"}
+    off = [r for r in std if r["min_z"] < -zc or (r["disconnected"]["high"] is not None and r["disconnected"]["high"] < goal)]
+    under = [r for r in std if r["max_z"] > zc]
+    n = len(values["seeds"])
+    summary = ", ".join(f"{r['parameters']} params: {describe(r['disconnected'])}" for r in std)
+    wnote = (f" The smallest network with the weighted loss (lam {w['lam']:g}) learns the bridge at {describe(w['learned_bridge'])} "
+             f"(p* = {describe(w['target'])}) and disconnects {describe(w['disconnected'])} of the time: the change comes from "
+             "the loss, not capacity.")
+    unote = "".join(f" The {r['parameters']}-parameter network under-fits the bridge ({describe(r['learned_bridge'])} vs training "
+                    f"frequency {describe(r['train_bridge'])}) and disconnects more often than 1 - eps (z up to {r['max_z']:.1f})."
+                    for r in under)
     if not off:
-        return Judgement("reproduced", f"Across a {values['parameter_span']:.0f}x span of parameters no standard network keeps the bridge "
-                         f"more often than eps = {values['epsilon']} ({summary}; 1 - eps = {1 - values['epsilon']:.3f})." + unote + wnote, tol)
-    return Judgement("differs", f"A standard network keeps the bridge more often than the data ({summary}; z = "
-                     + ", ".join(f"{r['z']:.1f}" for r in off) + ")." + wnote, tol)
+        return Judgement("reproduced", f"Across a {values['parameter_span']:.0f}x span of parameters and {n} replicate(s) no "
+                         f"standard network keeps the bridge more often than eps = {values['epsilon']} ({summary}; 1 - eps = "
+                         f"{goal:.3f})." + unote + wnote, tol)
+    return Judgement("differs", f"A standard network keeps the bridge more often than the data ({n} replicate(s); {summary}; "
+                     "lowest z " + ", ".join(f"{r['min_z']:.1f}" for r in off) + f" against -{zc:.2f})." + wnote, tol)
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
@@ -113,14 +146,16 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     w = v["rows"][-1]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     p = [r["parameters"] for r in std]
-    axes[0].errorbar(p, [r["disconnected"] for r in std], yerr=[v["critical_z"] * r["sd"] for r in std], fmt="o-", capsize=3, label="standard loss (one-sided 99% bar)")
-    axes[0].plot([w["parameters"]], [w["disconnected"]], "s", color="C1", ms=9, label=f"weighted, lam = {w['lam']:g}")
+    for r in std:
+        axes[0].plot(np.full(len(r["per_seed"]), r["parameters"]), [q["disconnected"] for q in r["per_seed"]], ".", color="0.5", ms=4)
+    axes[0].plot(p, [r["disconnected"]["mean"] for r in std], "o-", label=f"standard loss, mean of {len(v['seeds'])} replicate(s) (dots: each)")
+    axes[0].plot([w["parameters"]], [w["disconnected"]["mean"]], "s", color="C1", ms=9, label=f"weighted, lam = {w['lam']:g}")
     axes[0].axhline(1 - v["epsilon"], color="k", ls="--", label="1 - eps (Theorem 3.2)")
     axes[0].set_ylabel("fraction of samples disconnected")
-    axes[1].plot(p, [r["learned_bridge"] for r in std], "o-", label="standard: learned bridge")
+    axes[1].plot(p, [r["learned_bridge"]["mean"] for r in std], "o-", label="standard: learned bridge")
     axes[1].axhline(v["epsilon"], color="k", ls="--", label="eps")
-    axes[1].plot([w["parameters"]], [w["learned_bridge"]], "s", color="C1", ms=9, label="weighted: learned bridge")
-    axes[1].axhline(w["target"], color="C1", ls=":", label="p* of the weighted loss")
+    axes[1].plot([w["parameters"]], [w["learned_bridge"]["mean"]], "s", color="C1", ms=9, label="weighted: learned bridge")
+    axes[1].axhline(w["target"]["mean"], color="C1", ls=":", label="p* of the weighted loss")
     axes[1].set_ylabel("bridge marginal in samples")
     for ax in axes:
         ax.set_xscale("log")
@@ -133,6 +168,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
 CLAIM = register(
     Claim(
         id="myopia.capacity_independence",
+        version=2,
         location="Sec. 3 (Theorem 3.2 discussion, 'regardless of model capacity')",
         statement="The standard model's failure to keep a rare bridge persists at every model capacity; the weighted loss changes it without extra capacity.",
         paper_value="unlearnable regardless of model capacity",
@@ -140,6 +176,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
-        reproduction=graph_sampling(1000, **{"parameter_span": FIXED}),
+        reproduction=graph_sampling(1000, parameter_span=FIXED, **REPLICATE_KEYS),
     )
 )

@@ -16,6 +16,13 @@ identical kept sets -- the check "same ranking, same result" is then exact, not 
 Graphs: Exp I barbell 2 x K8 at ``rho = 0.5``; Exp II chain K10-K15-K20 in the literal reading
 (complete blocks, single-edge bridges placed by :func:`reproduce.myopia.graphs.clique_chain`,
 frequencies 0.95 / 0.05) at ``rho = 0.6``.
+
+Prediction (the claim's statement, judged since issue 11; before, the verdict was a bare
+``extension`` whose reason said whether it was verified): for every ``lambda`` beyond the last
+crossing the protocol's output is the same and equals the spectral oracle's.  It **holds** when,
+on both graphs, every grid ``lambda`` beyond the last crossing gives the identical protocol output
+(same tie-breaking stream) and that output equals the oracle's; otherwise it **fails**.  The
+check is exact, so no interval enters.
 """
 
 from __future__ import annotations
@@ -201,14 +208,14 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Extension: states whether the ranking (and hence the result) is constant beyond the last crossing."""
+    """Extension; the prediction (constant result beyond the last crossing, equal to the oracle's) holds or fails."""
     b = values["barbell 2xK8"]
     c = values["chain K10-K15-K20"]
     ok = all(v["same_result_beyond_last_crossing"] and v["result_equals_oracle_beyond"] for v in (b, c))
     return Judgement(
         "extension",
         (
-            f"Verified: for the barbell the scores cross only at lambda = {b['ranking_fixed_beyond']:g} "
+            f"Prediction holds: for the barbell the scores cross only at lambda = {b['ranking_fixed_beyond']:g} "
             f"(= 0.9/0.75); every lambda above it gives the same ranking and, with a shared tie-breaking "
             f"stream, the same kept sets as the oracle (connectivity {b['connectivity_above_inclusion']:.1%}), "
             f"while every lambda below gives 0%. For the chain the bridges enter the budget already at lambda > "
@@ -217,10 +224,11 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
             f"{c['bridges_kept_beyond']:.4g}: {c['same_result_beyond_inclusion']} (connectivity "
             f"{c['connectivity_above_inclusion']:.1%})."
             if ok
-            else "The protocol output is not constant beyond the last score crossing: "
+            else "Prediction fails: the protocol output is not constant beyond the last score crossing, or not the oracle's: "
             + "; ".join(f"{k}: same result {v['same_result_beyond_last_crossing']}, equals oracle {v['result_equals_oracle_beyond']}" for k, v in values.items())
         ),
         "exact: identical rankings and identical protocol outputs under a shared tie-breaking seed",
+        prediction="holds" if ok else "fails",
     )
 
 

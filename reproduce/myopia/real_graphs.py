@@ -29,6 +29,9 @@ Metrics: connectivity, RSE of ``lambda_2`` (unnormalised Laplacian), and on the 
 spectral approximation ``epsilon`` of :func:`theory.sparsifier_quality.spectral_approximation`.
 Rank-kept edges keep conductance 1 (as in the paper); importance-sampled edges are reweighted.
 An unweighted subgraph has ``L_H <= L_G``, so its ``epsilon`` is ``1 - lambda_min`` of the pencil.
+
+This extension is descriptive: it makes no prediction, and its verdict is a bare ``extension``
+(``Judgement.prediction`` is ``None``) whose reason summarises the measured connectivity.
 """
 
 from __future__ import annotations

@@ -3,12 +3,22 @@
 Lemma 3.1 (Siami): with per-edge independent forward noise the ELBO-optimal reverse model has
 ``p*(A_ij = 1) = P_freq(e_ij)``.  ``myopia.lemma3_1`` checks it for exact (tabular) models; here the
 model is the neural denoiser of :mod:`reproduce.myopia.graph_diffusion`, trained with the standard
-loss on ``N`` barbells 2 x K8 (clique edges 0.95, bridge ``eps``), sampled ``S`` times.
+loss on ``N`` barbells 2 x K8 (clique edges 0.95, bridge ``eps``), sampled ``S`` times, in
+``settings.replicates`` independent replicates (each its own training set, initialisation and
+training noise; :mod:`reproduce.myopia.trained_models`).
 
 Per edge class (clique edges, the bridge, the non-edges) we compare the sample marginal with the
-frequency in the model's own training set (the lemma's ``P_freq``; the generator's value is shown
-too).  Tolerance: per edge the binomial 99% interval of ``S`` samples, Bonferroni-corrected over
-the 57 edges; non-edges (frequency 0) must stay below ``3/S`` on average.
+frequency in the replicate's own training set (the lemma's ``P_freq``; the generator's value is
+shown too), and report per-seed values, their mean and 95% interval.
+
+Rule (written for issue 11 before the replicated runs; the former one-seed rule was "every edge
+within its binomial 99% interval of ``S`` samples, Bonferroni over the 57 edges, and the non-edge
+mean below ``3/S``", and the one-seed record read max ``|z|`` 3.54 against 3.75): **reproduced**
+when (i) in every replicate every edge's ``z = (learned - f) / sqrt(f(1-f)/S)`` (``f`` that
+replicate's training frequency) lies within the Bonferroni 99% critical value over the 57 edges
+*and* the replicates, (ii) in every replicate the non-edge mean stays below ``3/S``, and (iii) the
+95% interval over replicates of the bridge's error ``learned - f`` contains 0 (with one replicate
+there is no interval and (i)-(ii) decide).  Otherwise **differs**.
 """
 
 from __future__ import annotations
@@ -18,17 +28,20 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
-from scipy.stats import norm
 
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.graph_diffusion import predicted_at_noise
-from reproduce.myopia.trained_models import SETTINGS, ModelSettings, draw, model, torch_generator
+from reproduce.myopia.trained_models import (
+    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, covers, critical_z, describe, draw, model,
+    over_replicates, replicate_seeds_of, torch_generator
+)
+from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
 
 
 @dataclass(frozen=True)
-class Config:
-    """Parameters of ``myopia.trained_lemma3_1``: model settings, bridge frequency, samples ``S``."""
+class Config(Replicated):
+    """Parameters of ``myopia.trained_lemma3_1``: model settings (with the replicate count), bridge frequency, samples ``S``."""
 
     settings: ModelSettings = field(default_factory=ModelSettings)
     epsilon: float = 0.05
@@ -43,9 +56,9 @@ CONFIGS = {
 }
 
 
-def measure(config: Config, rng: np.random.Generator) -> Measurement:
-    """Sample the standard model; per-edge marginals vs training frequencies."""
-    m = model(config.settings, epsilon=config.epsilon)
+def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dict, dict]:
+    """One replicate: per-edge marginals vs that replicate's training frequencies."""
+    m = model(config.settings, seed, epsilon=config.epsilon)
     samples, marg = draw(m, config.samples, rng)
     d = m.data
     train_f = d.adjacency[:, d.tails, d.heads].mean(0).numpy().astype(float)
@@ -59,10 +72,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     iu = np.triu_indices(d.n, 1)
     non_edges = full[iu][~slot[iu]]
     b = d.bridge
-    values: dict[str, Any] = {
-        "epsilon": config.epsilon,
-        "samples": S,
-        "train_graphs": config.settings.train_graphs,
+    values = {
         "parameters": m.parameters,
         "bridge": {"learned": float(marg[b].mean()), "train_frequency": float(train_f[b].mean()),
                    "noise_prediction": float(noise_pred[b].mean()), "z": float(z[b][0])},
@@ -71,38 +81,72 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
                    "rms_error": float(np.sqrt(np.mean((marg[~b] - train_f[~b]) ** 2)))},
         "non_edges": {"learned_mean": float(non_edges.mean()), "learned_max": float(non_edges.max()), "slots": int(non_edges.size)},
         "max_abs_z": float(np.abs(z).max()),
-        "critical_z": float(norm.ppf(1 - (1 - config.level) / (2 * z.size))),
+        "edges": int(z.size),
     }
-    headline = (
-        f"bridge learned {values['bridge']['learned']:.4f} vs training frequency {values['bridge']['train_frequency']:.4f} "
-        f"(eps = {config.epsilon}); clique edges {values['clique']['learned']:.4f} vs {values['clique']['train_frequency']:.4f}; "
-        f"non-edges {values['non_edges']['learned_mean']:.4f}; max |z| {values['max_abs_z']:.2f} "
-        f"(critical {values['critical_z']:.2f}, S = {S})"
-    )
     details = {"learned": marg, "train_frequency": train_f, "noise_prediction": noise_pred, "is_bridge": b,
                "non_edges": non_edges}
+    return values, details
+
+
+def measure(config: Config, rng: np.random.Generator) -> Measurement:
+    """Sample the standard model of every replicate; per-edge marginals vs training frequencies."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    per_seed, first = over_replicates(seeds, lambda seed: _replicate(config, seed, rng))
+    S = config.samples
+    values: dict[str, Any] = {
+        "seeds": list(seeds),
+        "epsilon": config.epsilon,
+        "samples": S,
+        "train_graphs": config.settings.train_graphs,
+        "parameters": per_seed[0]["parameters"],
+        "per_seed": per_seed,
+        "bridge_learned": interval([v["bridge"]["learned"] for v in per_seed]),
+        "bridge_train_frequency": interval([v["bridge"]["train_frequency"] for v in per_seed]),
+        "bridge_error": interval([v["bridge"]["learned"] - v["bridge"]["train_frequency"] for v in per_seed]),
+        "clique_learned": interval([v["clique"]["learned"] for v in per_seed]),
+        "clique_rms_error": interval([v["clique"]["rms_error"] for v in per_seed]),
+        "non_edge_mean": interval([v["non_edges"]["learned_mean"] for v in per_seed]),
+        "max_abs_z": max(v["max_abs_z"] for v in per_seed),
+        "critical_z": critical_z(config.level, per_seed[0]["edges"] * len(seeds)),
+    }
+    headline = (
+        f"{len(seeds)} seed(s): bridge learned {describe(values['bridge_learned'], 4)} vs training frequency "
+        f"{describe(values['bridge_train_frequency'], 4)} (eps = {config.epsilon}; error {describe(values['bridge_error'], 4)}); "
+        f"clique edges {describe(values['clique_learned'], 4)}; non-edges {describe(values['non_edge_mean'], 4)}; "
+        f"max |z| over replicates {values['max_abs_z']:.2f} (critical {values['critical_z']:.2f}, S = {S})"
+    )
+    details = dict(first, bridge_learned=[v["bridge"]["learned"] for v in per_seed],
+                   bridge_train_frequency=[v["bridge"]["train_frequency"] for v in per_seed])
     return Measurement(values, headline, details)
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Reproduced iff every edge is within its Bonferroni 99% binomial interval and non-edges stay ~0."""
+    """Reproduced iff the rule of the module docstring holds: per-replicate z, non-edges, and the bridge-error interval."""
     zc = values["critical_z"]
-    tol = {"rule": "per edge |learned - train frequency| <= z_c sqrt(f(1-f)/S), Bonferroni over edges; non-edge mean <= 3/S",
-           "critical_z": zc, "non_edge_mean_max": 3.0 / values["samples"]}
+    S = values["samples"]
+    tol = {"rule": "in every replicate per edge |learned - f| <= z_c sqrt(f(1-f)/S), Bonferroni over edges and replicates, "
+                   "and non-edge mean <= 3/S; the 95% interval of the mean bridge error learned - f contains 0",
+           "critical_z": zc, "non_edge_mean_max": 3.0 / S, "interval": "95%"}
     ok_edges = values["max_abs_z"] <= zc
-    ok_non = values["non_edges"]["learned_mean"] <= 3.0 / values["samples"]
-    b = values["bridge"]
-    if ok_edges and ok_non:
-        return Judgement("reproduced", f"The trained network's sample marginals match the training frequencies: bridge "
-                         f"{b['learned']:.4f} vs {b['train_frequency']:.4f}, max |z| {values['max_abs_z']:.2f} <= {zc:.2f}; "
-                         f"non-edges {values['non_edges']['learned_mean']:.4f}.", tol)
-    return Judgement("differs", f"Trained marginals deviate beyond sampling error: bridge {b['learned']:.4f} vs training "
-                     f"frequency {b['train_frequency']:.4f} (z = {b['z']:.2f}), max |z| {values['max_abs_z']:.2f} > {zc:.2f} or "
-                     f"non-edge mean {values['non_edges']['learned_mean']:.4f}; the finite training leaves that error in the learned marginals.", tol)
+    ok_non = all(v["non_edges"]["learned_mean"] <= 3.0 / S for v in values["per_seed"])
+    ok_interval = covers(values["bridge_error"], 0.0)
+    per_seed = values["per_seed"]
+    zs = ", ".join(f"{v['max_abs_z']:.2f}" for v in per_seed)
+    bridge_z = ", ".join(f"{v['bridge']['z']:.2f}" for v in per_seed)
+    text = (f"bridge {describe(values['bridge_learned'], 4)} vs training frequency {describe(values['bridge_train_frequency'], 4)}, "
+            f"error {describe(values['bridge_error'], 4)} (z per replicate {bridge_z}); largest edge |z| per replicate "
+            f"{zs} (critical {zc:.2f}); non-edges {describe(values['non_edge_mean'], 4)}")
+    if ok_edges and ok_non and ok_interval is not False:
+        return Judgement("reproduced", f"The trained networks' sample marginals match their training frequencies in every "
+                         f"replicate: {text}.", tol)
+    why = [w for w, bad in (("an edge outside its Bonferroni interval", not ok_edges), ("non-edges generated", not ok_non),
+                            ("the interval of the bridge error excludes 0", ok_interval is False)) if bad]
+    return Judgement("differs", f"Trained marginals deviate beyond sampling error ({'; '.join(why)}): {text}; the finite "
+                     "training leaves that error in the learned marginals.", tol)
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Learned vs training frequency per edge, with binomial 99% bars."""
+    """Learned vs training frequency per edge (replicate 1), with binomial 99% bars; the bridge of every replicate."""
     import matplotlib.pyplot as plt
 
     from reproduce.plotting import save_figure
@@ -117,25 +161,31 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
     for ax, mask, title in ((axes[0], b, "bridge"), (axes[1], ~b, "clique edges")):
         idx = np.arange(mask.sum())
-        ax.errorbar(idx, y[mask], yerr=err[mask], fmt="o", ms=4, label="sample marginal (99% binomial bar)")
+        ax.errorbar(idx, y[mask], yerr=err[mask], fmt="o", ms=4, label="sample marginal, replicate 1 (99% binomial bar)")
         ax.plot(idx, nz[mask], "x", color="C2", label="x0-prediction at t = T")
         ax.plot(idx, f[mask], "_", color="k", ms=14, mew=2, label="training-set frequency")
         ax.set_title(f"trained standard model: {title}")
         ax.set_xlabel("edge index")
         ax.set_ylabel("P(A_e = 1)")
+    lb, tb = np.asarray(d["bridge_learned"]), np.asarray(d["bridge_train_frequency"])
+    offsets = np.linspace(-0.3, 0.3, lb.size) if lb.size > 1 else np.zeros(1)
+    axes[0].plot(offsets, lb, "o", mfc="none", color="C0", label="sample marginal, every replicate")
+    axes[0].plot(offsets, tb, "_", color="0.4", ms=10, label="training frequency, every replicate")
     axes[0].set_xlim(-1, 1)
     axes[0].set_xticks([0], ["the bridge"])
     axes[0].axhline(v["epsilon"], color="0.4", ls=":", label="generator eps")
     axes[1].axhline(0.95, color="0.4", ls=":", label="generator frequency 0.95")
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=7)
     axes[1].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"Lemma 3.1 on a trained network (eps = {v['epsilon']}, S = {S}; non-edge mean {v['non_edges']['learned_mean']:.4f})")
+    fig.suptitle(f"Lemma 3.1 on trained networks (eps = {v['epsilon']}, S = {S}, {len(v['seeds'])} replicate(s); "
+                 f"bridge error {describe(v['bridge_error'], 4)})")
     return [save_figure(fig, out_dir / "myopia.trained_lemma3_1.png")]
 
 
 CLAIM = register(
     Claim(
         id="myopia.trained_lemma3_1",
+        version=2,
         location="Lemma 3.1 (trained network, issue 5)",
         statement="A discrete edge-diffusion network trained with the standard loss generates each edge with its training frequency.",
         paper_value="p*(A_ij = 1) = P_freq(e_ij) (no number)",
@@ -143,6 +193,6 @@ CLAIM = register(
         measure=measure,
         judge=judge,
         figure=figure,
-        reproduction=graph_sampling(2000),
+        reproduction=graph_sampling(2000, **REPLICATE_KEYS),
     )
 )

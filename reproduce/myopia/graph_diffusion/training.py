@@ -8,7 +8,10 @@ edge of the training graph ``G_0``, and ``W_ij = 1`` when it is not (the paper d
 weight only on edges; weight 1 on non-edges is our stated reading).  ``R_eff`` is computed once
 per training graph, before training (:func:`.data.batched_edge_resistance`, per connected
 component).  The loss is the mean over slots and over the batch; ``lam = 0`` is the standard
-loss.  Optimiser: Adam, learning rate ``lr`` with cosine decay to 0; ``t`` uniform on ``1..T``.
+loss.  Optimiser (``TrainSpec.optimizer``): Adam with the learning rate ``lr`` decayed to 0 on a
+cosine (the default; the rare edge's estimate must settle), or plain SGD -- no momentum, the
+constant rate ``lr`` -- the discretised gradient flow that the starvation law of
+:mod:`theory.gradient_starvation` speaks about.  ``t`` is uniform on ``1..T``.
 
 Checkpoints.  :func:`train` writes ``<checkpoint_dir>/<spec hash>.pt`` atomically every
 ``checkpoint_every`` steps and at the end: parameters, optimiser state, the training
@@ -58,6 +61,7 @@ FORMAT = 1
 """Checkpoint format version; enters the spec hash."""
 
 FAMILIES = ("barbell", "chain")
+OPTIMIZERS = ("adam", "sgd")
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,9 @@ class TrainSpec:
     train_graphs : int
         ``N`` training graphs.
     steps, batch, lr : int, int, float
-        Adam steps, batch size, learning rate.
+        Optimiser steps, batch size, (initial) learning rate.
+    optimizer : {"adam", "sgd"}
+        Adam with a cosine-decayed rate, or plain SGD (no momentum) at the constant rate ``lr``.
     seed : int
         Seed of the training set, the initialisation and the training noise.
     checkpoint_every, log_every : int
@@ -102,6 +108,7 @@ class TrainSpec:
     steps: int = 1500
     batch: int = 64
     lr: float = 3e-3
+    optimizer: str = "adam"
     seed: int = 0
     checkpoint_every: int = 250
     log_every: int = 25
@@ -109,6 +116,10 @@ class TrainSpec:
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}, got {self.family!r}.")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}.")
+        if not (np.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"lr must be a positive number, got {self.lr!r}.")
         for name in ("common", "epsilon"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(self, name)!r}.")
@@ -119,9 +130,10 @@ class TrainSpec:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
 
     def label(self) -> str:
-        """A short name for progress lines, e.g. ``barbell K8 eps=0.05 lam=2 w16x2``."""
+        """A short name for progress lines, e.g. ``barbell K8 eps=0.05 lam=2 w16x2`` (`` sgd`` for plain SGD)."""
         shape = f"K{self.clique}" if self.family == "barbell" else "-".join(f"K{k}" for k in self.sizes)
-        return f"{self.family} {shape} eps={self.epsilon:g} lam={self.lam:g} w{self.width}x{self.depth}"
+        opt = "" if self.optimizer == "adam" else f" {self.optimizer}"
+        return f"{self.family} {shape} eps={self.epsilon:g} lam={self.lam:g} w{self.width}x{self.depth}{opt}"
 
     def key(self) -> str:
         """Hex hash of the spec, the checkpoint format and the training code; names the checkpoint file.
@@ -242,7 +254,10 @@ def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
                 mod.weight.copy_(torch.rand(mod.weight.shape, generator=init) * 2 * bound - bound)
                 mod.bias.copy_(torch.rand(mod.bias.shape, generator=init) * 2 * bound - bound)
     net.to(device)
-    opt = torch.optim.Adam(net.parameters(), lr=spec.lr)
+    if spec.optimizer == "adam":
+        opt = torch.optim.Adam(net.parameters(), lr=spec.lr)
+    else:
+        opt = torch.optim.SGD(net.parameters(), lr=spec.lr, momentum=0.0)
     gen = torch.Generator(device=device).manual_seed(spec.seed + 1)
     probe_gen = torch.Generator(device=device).manual_seed(spec.seed + 2)
     pi_t = torch.full((64, data.n, data.n), data.pi, device=device)
@@ -270,8 +285,9 @@ def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
         p_t = forward_probability(a0, ab[t][:, None, None], data.pi)
         a_t = symmetric_bernoulli(p_t, gen)
         loss = weighted_edge_loss(net(a_t, t, features), a0, wts[idx] if spec.lam > 0 else None)
-        for group in opt.param_groups:  # cosine decay to 0: the rare edge's estimate must settle
-            group["lr"] = spec.lr * 0.5 * (1.0 + np.cos(np.pi * step / spec.steps))
+        if spec.optimizer == "adam":
+            for group in opt.param_groups:  # cosine decay to 0: the rare edge's estimate must settle
+                group["lr"] = spec.lr * 0.5 * (1.0 + np.cos(np.pi * step / spec.steps))
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
