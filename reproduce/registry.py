@@ -29,6 +29,7 @@ CLAIM_MODULES = (
     "reproduce.myopia.trained_weighted_marginal",
     "reproduce.myopia.trained_table1_barbell",
     "reproduce.myopia.trained_table2_chain",
+    "reproduce.myopia.trained_visible_bridge",
     "reproduce.myopia.starvation_dynamics",
     "reproduce.myopia.zero_inference_overhead",
     "reproduce.myopia.capacity_independence",

@@ -22,6 +22,7 @@ from reproduce.myopia import (
     trained_table1_barbell,
     trained_table2_chain,
     trained_theorem3_2,
+    trained_visible_bridge,
     trained_weighted_marginal,
     zero_inference_overhead,
 )
@@ -37,9 +38,9 @@ from reproduce.myopia.trained_models import (
     critical_z,
     model,
     replicate_seeds_of,
+    tilted_optimum,
 )
 from reproduce.myopia.trained_tables import replicated_table
-from reproduce.myopia.trained_weighted_marginal import tilted_optimum
 from reproduce.presets import PRESETS
 from reproduce.replicates import interval
 from reproduce.results import claim_rng
@@ -47,7 +48,7 @@ from theory.gradient_starvation import emergence_speedup, stationary_marginal
 from theory.sparsifiers import METHODS
 
 REPLICATED = (trained_lemma3_1, trained_table1_barbell, trained_table2_chain, trained_theorem3_2,
-              trained_weighted_marginal, capacity_independence, starvation_dynamics)
+              trained_weighted_marginal, trained_visible_bridge, capacity_independence, starvation_dynamics)
 T95_2 = 4.302652729911275  # Student t, 2 degrees of freedom, 97.5% quantile
 TINY = ModelSettings(width=4, depth=1, T=4, train_graphs=60, steps=20, batch=16, replicates=2)
 
@@ -404,3 +405,62 @@ def test_real_graphs_makes_no_prediction():
     from reproduce.myopia import real_graphs
 
     assert "makes no prediction" in real_graphs.__doc__
+
+
+# --- Exp III with trained networks ---------------------------------------------------------------
+
+def test_visible_family_trains_on_the_thickened_graph():
+    data = make_dataset(TrainSpec(family="visible", thickness=3, epsilon=0.5, train_graphs=400))
+    cross = {(int(t), int(h)) for t, h, b in zip(data.tails, data.heads, data.bridge) if b}
+    assert cross == {(0, 8), (1, 9), (2, 10)} and data.tails.size == 56 + 3
+    A = data.adjacency[:, data.tails, data.heads].numpy()
+    assert abs(A[:, data.bridge].mean() - 0.5) < 0.05 and abs(A[:, ~data.bridge].mean() - 0.95) < 0.02
+    assert TrainSpec(family="visible", thickness=3).label().startswith("visible K8 k=3")
+    with pytest.raises(ValueError, match="thickness"):
+        TrainSpec(family="visible", thickness=0)
+    with pytest.raises(ValueError, match="between 1 and n"):
+        make_dataset(TrainSpec(family="visible", thickness=9))
+
+
+def visible_values(standard, weighted, seeds=3, trials=500):
+    """Values whose every replicate has the given connectivities (k -> value) at k = 1, 2, 3, 4."""
+    def est(x):
+        return interval([x] * seeds)
+    curves = [{"k": k, "frequency": min(1.0, 0.25 * k), "standard": est(standard[k]), "weighted": est(weighted[k]),
+               "frequency_ranking": est(0.0), "weighted_optimum": est(0.0), "weighted_cross_score": est(0.5),
+               "weighted_clique_score_min": est(0.9)} for k in (1, 2, 3, 4)]
+    return {"seeds": list(range(seeds)), "trials": trials, "lambda": 20.0, "curves": curves}
+
+
+def test_visible_bridge_rule():
+    cfg = trained_visible_bridge.CONFIGS["default"]
+    level = trained_visible_bridge.WEIGHTED_LEVEL
+    paper = {1: 0.0, 2: 0.0, 3: 0.4, 4: 1.0}  # k = 3 is not judged
+    ok = trained_visible_bridge.judge(visible_values(paper, {k: 0.97 for k in paper}), cfg)
+    assert ok.verdict == "reproduced"
+    # the weighted part: one k far below the level fails, one just below it is within the tolerance
+    low = trained_visible_bridge.judge(visible_values(paper, {1: 0.3, 2: 0.97, 3: 0.97, 4: 0.97}), cfg)
+    assert low.verdict == "differs" and "weighted networks are below" in low.reason and "k = 1" in low.reason
+    assert trained_visible_bridge.judge(visible_values(paper, {k: level - 0.005 for k in paper}), cfg).verdict == "reproduced"
+    # the standard part: connected below the transition, or not connected above it
+    assert "miss the paper's step" in trained_visible_bridge.judge(visible_values({**paper, 2: 0.2}, {k: 0.97 for k in paper}), cfg).reason
+    assert "miss the paper's step" in trained_visible_bridge.judge(visible_values({**paper, 4: 0.8}, {k: 0.97 for k in paper}), cfg).reason
+    # a between-replicate spread widens the tolerance
+    spread = visible_values(paper, {k: 0.97 for k in paper})
+    spread["curves"][0]["standard"] = interval([0.0, 0.0, 0.15])
+    assert trained_visible_bridge.judge(spread, cfg).verdict == "reproduced"
+    spread["curves"][0]["standard"] = interval([0.15, 0.15, 0.16])
+    assert trained_visible_bridge.judge(spread, cfg).verdict == "differs"
+
+
+def test_visible_bridge_measures_every_thickness_and_replicate(scratch_checkpoints, one_torch_thread):
+    config = trained_visible_bridge.Config(settings=TINY, steps=20, thicknesses=(1, 4), samples=30, trials=20)
+    m = trained_visible_bridge.measure(config, claim_rng(0, trained_visible_bridge.CLAIM.id))
+    assert [c["k"] for c in m.values["curves"]] == [1, 4] and len(m.values["per_seed"]) == 2
+    assert [c["frequency"] for c in m.values["curves"]] == [0.25, 1.0]
+    for c in m.values["curves"]:
+        for key in ("standard", "weighted", "frequency_ranking", "weighted_optimum"):
+            assert 0.0 <= c[key]["mean"] <= 1.0 and c[key]["n"] == 2
+    # a perfect standard model at k = 1 never keeps the cross edge (0.25 < 0.95), so it is never connected
+    assert m.values["curves"][0]["frequency_ranking"]["mean"] == 0.0
+    assert set(m.details["scores"]) == {"k=1 standard", "k=1 weighted", "k=4 standard", "k=4 weighted"}

@@ -50,6 +50,7 @@ __all__ = [
     "model",
     "over_replicates",
     "replicate_seeds_of",
+    "tilted_optimum",
     "torch_generator",
 ]
 
@@ -136,6 +137,20 @@ def model(settings: ModelSettings, seed: int, *, family: str = "barbell", epsilo
         batch=settings.batch if batch is None else batch, lr=settings.lr if lr is None else lr, optimizer=optimizer, seed=int(seed), **family_kw,
     )
     return trained_model(spec, use_gpu=settings.use_gpu)
+
+
+def tilted_optimum(m: TrainedModel) -> np.ndarray:
+    """Exact minimiser of the (weighted) cross-entropy on ``m``'s training set, per base edge, shape (m,).
+
+    ``sum_g W_ge A_ge / (sum_g W_ge A_ge + sum_g (1 - A_ge))`` over the training graphs ``g``: what a
+    network of unlimited capacity learns as edge ``e``'s marginal (``W = 1 + lam R_eff`` on present
+    edges, 1 elsewhere; with ``lam = 0`` it is the edge's frequency in the training set).
+    """
+    d = m.data
+    A = d.adjacency[:, d.tails, d.heads].numpy().astype(float)
+    W = d.weight[:, d.tails, d.heads].numpy().astype(float)
+    pos = (W * A).sum(0)
+    return pos / (pos + (1 - A).sum(0))
 
 
 def torch_generator(rng: np.random.Generator, device: torch.device) -> torch.Generator:

@@ -38,7 +38,7 @@ import numpy as np
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, covers,
-    critical_z, describe, draw, model, replicate_seeds_of
+    critical_z, describe, draw, model, replicate_seeds_of, tilted_optimum
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -61,15 +61,6 @@ CONFIGS = {
     "default": Config(settings=SETTINGS["default"]),
     "paper": Config(settings=SETTINGS["paper"], lams=(1.0, 2.0, 5.0, 20.0, 100.0), epsilons=(0.01, 0.05, 0.2), samples=10000),
 }
-
-
-def tilted_optimum(m) -> np.ndarray:
-    """Exact minimiser of the weighted cross-entropy on the training set, per base edge, shape (m,)."""
-    d = m.data
-    A = d.adjacency[:, d.tails, d.heads].numpy().astype(float)
-    W = d.weight[:, d.tails, d.heads].numpy().astype(float)
-    pos = (W * A).sum(0)
-    return pos / (pos + (1 - A).sum(0))
 
 
 def _cell(config: Config, lam: float, eps: float, seed: int, rng: np.random.Generator) -> dict:

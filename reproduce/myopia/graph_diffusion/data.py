@@ -3,6 +3,8 @@
 
 * ``barbell`` (Exp I): two ``K_c`` joined by one bridge; each clique edge is present
   independently with probability ``common`` (paper: 0.95), the bridge with ``epsilon``;
+* ``visible`` (Exp III): two ``K_c`` joined by ``k`` cross edges ``(i, c + i)``
+  (:func:`reproduce.myopia.graphs.visible_bridge`), each present with probability ``epsilon``;
 * ``chain`` (Exp II): complete blocks of ``sizes`` in a chain joined by single bridges
   (:func:`reproduce.myopia.graphs.clique_chain`), same frequencies.
 
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from reproduce.myopia.graphs import barbell, clique_chain, edge_arrays
+from reproduce.myopia.graphs import barbell, clique_chain, edge_arrays, visible_bridge
 
 if TYPE_CHECKING:  # only for annotations: training imports this module
     from .training import TrainSpec
@@ -40,7 +42,7 @@ class Dataset:
     tails, heads : ndarray (m,)
         Edges of the base graph.
     bridge : ndarray of bool (m,)
-        Which base edges are the rare bridges.
+        Which base edges are the rare bridges (the cross edges of the ``visible`` family).
     frequency : ndarray (m,)
         Generator frequency of each base edge.
     adjacency : Tensor (N, n, n) float32
@@ -88,6 +90,8 @@ def make_dataset(spec: TrainSpec) -> Dataset:
     """Draw ``spec.train_graphs`` graphs of the family and precompute their weights (Alg. 4.1)."""
     if spec.family == "barbell":
         G, rare = barbell(spec.clique)
+    elif spec.family == "visible":
+        G, rare = visible_bridge(spec.clique, spec.thickness)
     else:
         G, rare = clique_chain(spec.sizes)
     n, tails, heads = edge_arrays(G)

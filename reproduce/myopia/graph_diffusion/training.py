@@ -1,6 +1,6 @@
 """Training data, the (spectrally weighted) loss, and resumable training (sampling: :mod:`.sampling`).
 
-Training data: :mod:`.data` (the Exp I / Exp II families and the precomputed weights).
+Training data: :mod:`.data` (the Exp I / Exp II / Exp III families and the precomputed weights).
 
 Loss (Algorithm 4.1).  Per edge slot ``ij`` (``i < j``), the cross-entropy of the ``x_0``-
 prediction on both classes, times a weight: ``W_ij = 1 + lam R_eff(ij; G_0)`` when ``ij`` is an
@@ -60,7 +60,7 @@ __all__ = [
 FORMAT = 1
 """Checkpoint format version; enters the spec hash."""
 
-FAMILIES = ("barbell", "chain")
+FAMILIES = ("barbell", "visible", "chain")
 OPTIMIZERS = ("adam", "sgd")
 
 
@@ -70,9 +70,11 @@ class TrainSpec:
 
     Attributes
     ----------
-    family : {"barbell", "chain"}
+    family : {"barbell", "visible", "chain"}
     clique : int
-        Clique size of the barbell.
+        Clique size of the barbell (and of the visible-bridge graph).
+    thickness : int
+        ``k`` cross edges of the ``visible`` family (Exp III; ignored by the others).
     sizes : tuple of int
         Block sizes of the chain.
     common, epsilon : float
@@ -97,6 +99,7 @@ class TrainSpec:
 
     family: str = "barbell"
     clique: int = 8
+    thickness: int = 1
     sizes: tuple[int, ...] = (10, 15, 20)
     common: float = 0.95
     epsilon: float = 0.05
@@ -125,13 +128,16 @@ class TrainSpec:
                 raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(self, name)!r}.")
         if not self.lam >= 0:
             raise ValueError(f"lam must be non-negative, got {self.lam!r}.")
-        for name in ("width", "depth", "T", "train_graphs", "steps", "batch", "checkpoint_every", "log_every"):
+        for name in ("thickness", "width", "depth", "T", "train_graphs", "steps", "batch", "checkpoint_every", "log_every"):
             if int(getattr(self, name)) != getattr(self, name) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
 
     def label(self) -> str:
         """A short name for progress lines, e.g. ``barbell K8 eps=0.05 lam=2 w16x2`` (`` sgd`` for plain SGD)."""
-        shape = f"K{self.clique}" if self.family == "barbell" else "-".join(f"K{k}" for k in self.sizes)
+        if self.family == "chain":
+            shape = "-".join(f"K{k}" for k in self.sizes)
+        else:
+            shape = f"K{self.clique}" + (f" k={self.thickness}" if self.family == "visible" else "")
         opt = "" if self.optimizer == "adam" else f" {self.optimizer}"
         return f"{self.family} {shape} eps={self.epsilon:g} lam={self.lam:g} w{self.width}x{self.depth}{opt}"
 
