@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from reproduce.presets import PRESETS
-from reproduce.spectral_bias import alignment, architecture_ablation, cnn_no_bias, gaussian_mlp, image_mlp, theory_overlay
+from reproduce.spectral_bias import (
+    alignment, architecture_ablation, cnn_no_bias, gaussian_mlp, gaussian_mlp_d512, image_mlp, theory_overlay
+)
 from reproduce.replicates import interval
 from reproduce.spectral_bias import trained_spectra
 from reproduce.spectral_bias.trained_denoisers import EXPERIMENTS, DataSpec, experiment, gaussian_data
@@ -31,7 +33,8 @@ def replicated(rising, falling=None, r2=0.95, n=10, **extra):
     return values
 
 
-@pytest.mark.parametrize("module", [gaussian_mlp, image_mlp, cnn_no_bias, alignment, theory_overlay, architecture_ablation])
+@pytest.mark.parametrize("module", [gaussian_mlp, gaussian_mlp_d512, image_mlp, cnn_no_bias, alignment, theory_overlay,
+                                    architecture_ablation])
 def test_every_preset_has_a_config(module):
     assert set(module.CONFIGS) == set(PRESETS)
 
@@ -90,6 +93,33 @@ def test_gaussian_rule_needs_every_replicate():
     v = gaussian_values([-1.1, None, -1.1])
     j = gaussian_mlp.judge(v, gaussian_mlp.CONFIGS["default"])
     assert j.verdict == "differs" and "Only 2 of 3 replicates" in j.reason
+
+
+def test_d512_claim_runs_the_papers_setting_at_d512_and_shares_the_default_run():
+    paper = gaussian_mlp_d512.CONFIGS["paper"].run
+    assert paper == experiment("paper", "gaussian_mlp", dim=512) and paper.data.dim == 512
+    for preset in ("quick", "default"):  # the stand-in: the very run (and models) of spectral.gaussian_mlp
+        assert gaussian_mlp_d512.CONFIGS[preset] == gaussian_mlp_d512.Config(**{
+            f: getattr(gaussian_mlp.CONFIGS[preset], f) for f in ("run", "seeds", "criterion")})
+    assert gaussian_mlp_d512.CLAIM.module == "reproduce.spectral_bias.gaussian_mlp_d512"
+
+
+@pytest.mark.parametrize("rising, falling, verdict, says", [
+    ([-1.03, -1.05, -1.07], [-1.10, -1.13, -1.16], "reproduced", "Both branches"),
+    ([-1.03, -1.05, -1.07], [-0.99, -1.00, -1.01], "differs", "falling exponent interval"),  # [0.98, 1.02] misses 1.13
+    ([-1.20, -1.21, -1.22], [-1.10, -1.13, -1.16], "differs", "rising exponent interval"),
+    ([-1.05, -1.05, -1.05], [-1.125, -1.125, -1.125], "reproduced", "Both branches"),  # zero spread: the printed rounding decides
+    ([-1.05, -1.05, -1.05], [-1.12, -1.12, -1.12], "differs", "falling"),
+    ([-1.05, -1.05, -1.05], [-1.13, None, -1.13], "differs", "falling branch has >= 3 modes in 2 of 3"),
+])
+def test_d512_rule_judges_each_branch_against_its_own_value(rising, falling, verdict, says):
+    j = gaussian_mlp_d512.judge(replicated(rising, falling, dim=512), gaussian_mlp_d512.CONFIGS["paper"])
+    assert j.verdict == verdict and says in j.reason
+
+
+def test_d512_rule_needs_clear_power_laws():
+    j = gaussian_mlp_d512.judge(replicated([-1.05] * 3, [-1.13] * 3, r2=0.7, dim=512), gaussian_mlp_d512.CONFIGS["paper"])
+    assert j.verdict == "differs" and "R^2 0.70" in j.reason
 
 
 def test_branch_estimate_between_seeds_and_within_fit():
