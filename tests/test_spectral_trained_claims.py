@@ -119,7 +119,7 @@ def test_d512_rule_judges_each_branch_against_its_own_value(rising, falling, ver
 
 def test_d512_rule_needs_clear_power_laws():
     j = gaussian_mlp_d512.judge(replicated([-1.05] * 3, [-1.13] * 3, r2=0.7, dim=512), gaussian_mlp_d512.CONFIGS["paper"])
-    assert j.verdict == "differs" and "R^2 0.70" in j.reason
+    assert j.verdict == "differs" and "R^2 0.700" in j.reason
 
 
 def test_branch_estimate_between_seeds_and_within_fit():

@@ -76,7 +76,7 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
         if est is None or est["seeds_fitted"] < seeds:
             problems.append(f"the {branch} branch has >= {MIN_MODES} modes in {0 if est is None else est['seeds_fitted']} of {seeds} replicates")
         elif est["r2_min"] < gaussian_mlp.MIN_R2:
-            problems.append(f"the {branch} fit has R^2 {est['r2_min']:.2f} < {gaussian_mlp.MIN_R2} in a replicate")
+            problems.append(f"the {branch} fit has R^2 {est['r2_min']:.3f} < {gaussian_mlp.MIN_R2} in a replicate")
         elif est["low"] is None:
             problems.append(f"the {branch} branch has no interval (a 2-mode fit)")
         elif not (-est["high"] - PRINTED <= alpha <= -est["low"] + PRINTED):
