@@ -451,6 +451,23 @@ def test_visible_bridge_rule():
     assert trained_visible_bridge.judge(spread, cfg).verdict == "reproduced"
     spread["curves"][0]["standard"] = interval([0.15, 0.15, 0.16])
     assert trained_visible_bridge.judge(spread, cfg).verdict == "differs"
+    # the weighted part judges k = 3 too; the standard part does not
+    at3 = trained_visible_bridge.judge(visible_values({**paper, 3: 0.9}, {**{k: 0.97 for k in paper}, 3: 0.2}), cfg)
+    assert at3.verdict == "differs" and "k = 3: 0.20" in at3.reason and "miss the paper's step" not in at3.reason
+
+
+def test_visible_bridge_rule_says_what_passes_only_through_the_spread():
+    cfg = trained_visible_bridge.CONFIGS["default"]
+    paper = {1: 0.0, 2: 0.0, 3: 0.4, 4: 1.0}
+    v = visible_values(paper, {k: 0.97 for k in paper})
+    v["curves"][3]["standard"] = interval([1.0, 0.4, 1.0])  # mean 0.8: outside tau, inside h + tau
+    j = trained_visible_bridge.judge(v, cfg)
+    assert j.verdict == "reproduced" and "only through the replicates' spread" in j.reason and "standard at k = 4" in j.reason
+    clean = trained_visible_bridge.judge(visible_values(paper, {k: 0.97 for k in paper}), cfg)
+    assert "only through" not in clean.reason
+    # one replicate: no spread to lean on (h = 0)
+    one = visible_values({**paper, 4: 0.8}, {k: 0.97 for k in paper}, seeds=1)
+    assert trained_visible_bridge.judge(one, cfg).verdict == "differs"
 
 
 def test_visible_bridge_measures_every_thickness_and_replicate(scratch_checkpoints, one_torch_thread):

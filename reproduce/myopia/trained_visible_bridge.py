@@ -16,13 +16,14 @@ where the paper's transition is; ``rho = 0.5``, ``K`` trials of Algorithm 5.1 pe
 rounding, random ties.  A model's score of an edge is its sample marginal over ``S`` generated
 graphs.  The weighted networks use ``lam = 20``, the larger of the simulated claim's two values
 (the best chance the weighted loss has).  Default preset: ``k = 1, 2, 3, 4, 6`` and 400 training
-steps instead of the other trained claims' 1,000 (a budget choice: 30 networks; in a pilot run
-before this rule was written, the learned marginals were within 0.02 of the training frequencies at
-400 steps); paper preset: ``k = 1..8`` at the preset's full settings.
+steps instead of the other trained claims' 1,000 (a budget choice: 30 networks; a pilot run of one
+seed before this rule was written put the learned cross-edge marginals within 0.02 of the training
+frequencies at 400 steps, and the replicates of the record within 0.05); paper preset: ``k = 1..8``
+at the preset's full settings.
 
-Two predictions are computed beside each trained curve, from the training set alone: the
-*frequency ranking* (Algorithm 5.1 on the data frequencies: what a perfect standard model does) and
-the *weighted optimum* (Algorithm 5.1 on :func:`~reproduce.myopia.trained_models.tilted_optimum`,
+Two predictions are computed beside each trained curve, from each replicate's training set alone:
+the *frequency ranking* (Algorithm 5.1 on the edges' empirical frequencies in the training set, the
+exact minimiser of the standard loss: what a perfect standard model does) and the *weighted optimum* (Algorithm 5.1 on :func:`~reproduce.myopia.trained_models.tilted_optimum`,
 the exact minimiser of the weighted loss per edge: what a perfect weighted model does).  A weighted
 network learns ``omega f / (omega f + 1 - f)`` per edge, and the clique edges are weighted too
 (``R_eff ~ 0.25``), so it keeps a cross edge of frequency ``f`` above a clique edge only when
@@ -137,8 +138,7 @@ def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dic
     rows, scores = [], {}
     for k in config.thicknesses:
         work, cross, f = _workload(config, k)
-        row: dict[str, Any] = {"k": k, "frequency": f,
-                               "frequency_ranking": run_protocol(work, "standard", **kw)["connectivity"]}
+        row: dict[str, Any] = {"k": k, "frequency": f}
         for name, lam in zip(MODELS, (0.0, config.lam)):
             m = model(config.settings, seed, family="visible", thickness=k, epsilon=f, common=config.common,
                       lam=lam, steps=config.steps)
@@ -148,8 +148,8 @@ def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dic
             row[name] = run_protocol(scored(work, score), "standard", **kw)["connectivity"]
             row[f"{name}_cross_score"] = float(score[cross].mean())
             row[f"{name}_clique_score_min"] = float(score[~cross].min())
-            if lam > 0:
-                row["weighted_optimum"] = run_protocol(scored(work, tilted_optimum(m)), "standard", **kw)["connectivity"]
+            optimum = run_protocol(scored(work, tilted_optimum(m)), "standard", **kw)["connectivity"]
+            row["weighted_optimum" if lam > 0 else "frequency_ranking"] = optimum
             scores[(k, name)] = score
         rows.append(row)
     return {"rows": rows}, scores
@@ -182,15 +182,21 @@ def _slack(est: Mapping, target: float, trials: int, pooled: int) -> float:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """The paper's standard step (0% for k <= 2, 100% for k >= 4) and weighted ~100% at every k."""
     K, pooled = values["trials"], values["trials"] * len(values["seeds"])
-    std_fail, w_fail = [], []
+    std_fail, w_fail, by_spread = [], [], []
     for c in values["curves"]:
         target = paper_standard(c["k"])
         s = c["standard"]
-        if target is not None and abs(s["mean"] - target) > _slack(s, target, K, pooled):
-            std_fail.append(f"k = {c['k']}: {describe(s, 2)} against {target:.0%}")
+        if target is not None:
+            gap = abs(s["mean"] - target)
+            if gap > _slack(s, target, K, pooled):
+                std_fail.append(f"k = {c['k']}: {describe(s, 2)} against {target:.0%}")
+            elif gap > binomial_tolerance(target, s["mean"], K, pooled):
+                by_spread.append(f"standard at k = {c['k']} ({describe(s, 2)})")
         w = c["weighted"]
         if w["mean"] + _slack(w, WEIGHTED_LEVEL, K, pooled) < WEIGHTED_LEVEL:
             w_fail.append(f"k = {c['k']}: {describe(w, 2)}")
+        elif w["mean"] + binomial_tolerance(WEIGHTED_LEVEL, w["mean"], K, pooled) < WEIGHTED_LEVEL:
+            by_spread.append(f"weighted at k = {c['k']} ({describe(w, 2)})")
     tol = {"rule": "standard within h + tau of 0 (k <= 2) and 1 (k >= 4); weighted + h + tau >= WEIGHTED_LEVEL at every k; "
                    "h: 95% between-replicate half-width, tau: 99% binomial tolerance (K against S K)",
            "weighted_level": WEIGHTED_LEVEL}
@@ -202,6 +208,9 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     note = (f" Predictions from the training sets: {prediction}. Weighted networks' mean scores: {scores} "
             f"(lambda = {values['lambda']:g}; the clique edges are weighted too, so the cross edges outrank them only "
             "when omega_cross f (1 - 0.95) > omega_clique 0.95 (1 - f)).")
+    if by_spread:
+        note += (" Within the rule only through the replicates' spread (the interval's half-width h; the mean alone "
+                 "is outside tau): " + "; ".join(by_spread) + ".")
     if not std_fail and not w_fail:
         return Judgement("reproduced", "Trained networks give the paper's Exp III: standard 0% below the transition and "
                                        "100% above it, weighted ~100% at every k." + note, tol)
@@ -258,7 +267,8 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     for key, color, label in (("standard", "C0", "standard"), ("weighted", "C3", "weighted")):
         ax.plot(ks, [c[f"{key}_cross_score"]["mean"] for c in curves], "o-", color=color, label=f"{label}: cross edges (mean)")
         ax.plot(ks, [c[f"{key}_clique_score_min"]["mean"] for c in curves], "^:", color=color, label=f"{label}: weakest clique edge")
-    ax.plot(ks, [c["frequency"] for c in curves], "k--", lw=1, label="training frequency f(k) = min(1, 0.25 k)")
+    ax.plot(ks, [c["frequency"] for c in curves], "k--", lw=1,
+            label=f"training frequency f(k) = min(1, {result['config']['slope']:g} k)")
     ax.set_xlabel("bridge thickness k")
     ax.set_ylabel("sample marginal P(A_e = 1)")
     ax.set_title("scores the rankers see (means over replicates)")
@@ -270,7 +280,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
 CLAIM = register(
     Claim(
         id="myopia.trained_visible_bridge",
-        version=1,
+        version=2,
         location="Exp III, Fig. 4, Sec. 2.2 (trained networks, issue 11)",
         statement="With the bridge thickened to k edges, trained standard diffusion keeps it only from k ~ 4 on, while trained weighted diffusion keeps it (~100%) at every k.",
         paper_value={"standard": "0% for k < 3, transition near k = 3.5, 100% for k >= 4", "weighted": "~100% for every k"},
