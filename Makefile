@@ -44,7 +44,7 @@ bench: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[test]'
+	$(VENV)/bin/pip install $(PIP_FLAGS) -c constraints.txt -e '.[test,cluster]'
 	touch $@
 
 clean-venv:

@@ -7,6 +7,10 @@ Examples::
     python -m reproduce.all --only myopia --force    # every myopia.* claim, ignoring the local cache
     python -m reproduce.all --record                 # store the results as the record, regenerate the checklist
     python -m reproduce.all --list                   # what there is to run
+    python -m reproduce.all --jobs 2                 # two worker processes (one torch thread each)
+    python -m reproduce.all --preset paper --gpus 0,1 --jobs 2          # one GPU per worker
+    python -m reproduce.all --preset paper --executor slurm --slurm partition=gpu time=240
+    python -m reproduce.all --preset paper --status  # what the submitted cluster jobs are doing
 
 Exit status: 0 when every selected claim ran (whatever its verdict: ``differs`` is a finding;
 a disagreement with the record is a finding too, printed loudly), 1 when a claim raised,
@@ -24,6 +28,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .checklist import update_checklist
+from .devices import DEVICE_ENV, DEVICES
+from .plan import check_gpus, parse_gpus
 from .claims import Claim
 from .paths import REPO_ROOT, checklist_path, figures_dir, results_dir, run_dir
 from .presets import PRESETS, Preset
@@ -48,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser; its ``--help`` documents every option and preset."""
     presets = "\n".join(
         f"  {p.name:8s} {p.description}\n           ({_budget(p)}"
-        f"{'; uses a GPU if present' if p.use_gpu else ''}; seed {p.seed})"
+        f"; device {p.device}{' (CUDA when present)' if p.device == 'auto' else ''}; seed {p.seed})"
         for p in PRESETS.values()
     )
     parser = argparse.ArgumentParser(
@@ -113,6 +119,49 @@ def build_parser() -> argparse.ArgumentParser:
         "(a budget override, stored like --replicates)",
     )
     parser.add_argument("--no-figures", action="store_true", help="store results without drawing figures")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for the planned trainings and claim evaluations (default: 1, this process); "
+        "each uses one torch thread ($REPRODUCE_THREADS raises it); the measured values do not depend on N",
+    )
+    parser.add_argument(
+        "--gpus",
+        default=None,
+        metavar="I,J,...",
+        help="CUDA devices handed to the workers in turn (each worker sees one); implies --device cuda",
+    )
+    parser.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=None,
+        help=f"where models train: overrides the preset's device (quick/default: cpu, paper: auto = CUDA when "
+        f"present) and ${DEVICE_ENV}, which does the same for scripts",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=("local", "slurm", "submitit-local"),
+        default="local",
+        help="local (default): run here with --jobs processes; slurm: submit the trainings as one SLURM job "
+        "array and the claim evaluations as a job after it, through submitit (pip install '.[cluster]'), then "
+        "return; submitit-local: the same jobs as local processes of this machine (to try the cluster path)",
+    )
+    parser.add_argument(
+        "--slurm",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="KEY=VALUE",
+        help="SLURM settings for --executor slurm: partition, time (minutes), account, qos, constraint, "
+        "mem_gb, cpus_per_task, gpus_per_task (default 1), array_parallelism, exclude; repeatable",
+    )
+    parser.add_argument(
+        "--status",
+        action="store_true",
+        help="show what the last cluster submission of this preset has done, is running and has failed, and exit",
+    )
     parser.add_argument(
         "--record",
         action="store_true",
@@ -184,6 +233,31 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         parser.error(f"--records must be at least 2, got {args.records}.")
     if args.record and args.no_figures:
         parser.error("--record needs the figures; drop --no-figures.")
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}.")
+    try:
+        gpus = parse_gpus(args.gpus)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if gpus and args.device not in (None, "cuda"):
+        parser.error(f"--gpus hands out CUDA devices; it cannot go with --device {args.device}.")
+    device = "cuda" if gpus else args.device
+    if args.slurm and args.executor == "local":
+        parser.error("--slurm settings apply to --executor slurm or submitit-local.")
+    if args.executor != "local" or args.status:
+        from . import cluster
+
+        try:
+            slurm = cluster.parse_settings(args.slurm)
+            if args.executor != "local":
+                cluster.require_submitit()
+        except ValueError as exc:
+            parser.error(str(exc))
+    if not args.status and (gpus or device == "cuda") and args.executor == "local":
+        try:
+            check_gpus(gpus or ("0",))
+        except ValueError as exc:
+            parser.error(str(exc) if gpus else "--device cuda was asked for, but torch sees no CUDA device.")
     pool = all_claims() if claims is None else list(claims)
     try:
         chosen = select(args.only, pool)
@@ -193,6 +267,8 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
     if args.list:
         _list(chosen)
         return 0
+    if args.status:
+        return cluster.status(args.root, args.preset)
     if args.record:
         dirty = provenance()["git_dirty"]
         if dirty:
@@ -211,6 +287,9 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         print(f"{parser.prog}: error: the default record is made without budget overrides; drop --replicates/--records.",
               file=sys.stderr)
         return 2
+    if args.executor != "local":
+        return cluster.submit(chosen, preset, args.executor, slurm, root=args.root, seed=args.seed,
+                              force=args.force, record=args.record, device=device, figures=not args.no_figures)
     t0 = time.perf_counter()
     records = run(
         chosen,
@@ -220,6 +299,9 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         seed=args.seed,
         figures=not args.no_figures,
         record=args.record,
+        jobs=args.jobs,
+        gpus=gpus,
+        device=device,
     )
     total_s = time.perf_counter() - t0
     _summary(records, preset, total_s, args.root, args.record)

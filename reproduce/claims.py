@@ -31,6 +31,7 @@ __all__ = [
     "Judgement",
     "Measurement",
     "ReproductionTolerance",
+    "Training",
     "register",
     "registered",
 ]
@@ -161,6 +162,39 @@ class ReproductionTolerance:
 
 
 @dataclass(frozen=True)
+class Training:
+    """One model a claim needs: calling it trains the model, or loads it from its cache entry.
+
+    A trained claim lists these (``Claim.trainings``) so that a run can train every model first,
+    once each and in parallel (:mod:`reproduce.plan`), before the claims that read them.  The
+    trainers hold a lock on each cache entry (:func:`reproduce.torch_runtime.cache_lock`), so a
+    claim whose model is still training waits for it instead of training it again.
+
+    Attributes
+    ----------
+    label : str
+        What is trained, for progress lines and job names.
+    train : callable
+        A module-level function (it travels to worker processes and cluster jobs by reference)
+        that trains or loads the model of ``args`` and returns ``None``.
+    args : tuple
+        Hashable arguments (frozen specs); two trainings with equal ``train`` and ``args`` are one.
+    """
+
+    label: str
+    train: Callable[..., None]
+    args: tuple
+
+    @property
+    def key(self) -> tuple:
+        """What identifies the model: equal keys are trained once."""
+        return (self.train.__module__, self.train.__qualname__, self.args)
+
+    def __call__(self) -> None:
+        self.train(*self.args)
+
+
+@dataclass(frozen=True)
 class Claim:
     """One checkable statement of a paper (or an extension of ours).
 
@@ -191,6 +225,10 @@ class Claim:
         so a forgotten bump cannot leave a stale result in place).
     reproduction : ReproductionTolerance
         How closely a rerun must match the committed record to agree with it.
+    trainings : callable or None
+        ``trainings(config, rng) -> list[Training]``: every model ``measure(config, rng)`` will ask
+        for (a test checks the two agree), so that they can be trained ahead; ``None`` for a claim
+        that trains nothing.
     """
 
     id: str
@@ -205,6 +243,7 @@ class Claim:
     deterministic: bool = True
     version: int = 1
     reproduction: ReproductionTolerance = field(default_factory=ReproductionTolerance)
+    trainings: Callable[[Any, np.random.Generator], list[Training]] | None = None
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):

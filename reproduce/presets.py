@@ -2,6 +2,11 @@
 
 Each claim owns a frozen parameter dataclass per preset (``Claim.configs``); the preset
 itself carries what is common to every claim: the seed, the time budget and the device policy.
+
+Device policy (one for every trained model, see :func:`reproduce.torch_runtime.run_device`): the
+``quick`` and ``default`` presets train on the CPU, so that their committed record is reproducible
+on any machine; ``paper`` takes CUDA when torch sees one (``auto``).  ``--device`` (or
+``$REPRODUCE_DEVICE``) overrides the preset's choice.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ class Preset:
         Target wall-clock time of the whole suite on 2 CPU cores (None: no target).
     seed : int
         Master seed; every claim derives its own generator from it and its id.
-    use_gpu : bool
-        Whether claims may use CUDA when it is present (never required).
+    device : str
+        ``"cpu"`` or ``"auto"`` (CUDA when present, never required): where models train unless
+        ``--device`` / ``$REPRODUCE_DEVICE`` says otherwise.
     replicates, records : int or None
         Budget overrides for trained claims (``--replicates``, ``--records``): train this many
         seeds, record at this many log-spaced steps.  ``None`` keeps each claim's own setting.
@@ -37,11 +43,13 @@ class Preset:
     description: str
     budget_s: float | None
     seed: int = 0
-    use_gpu: bool = False
+    device: str = "cpu"
     replicates: int | None = None
     records: int | None = None
 
     def __post_init__(self) -> None:
+        if self.device not in ("cpu", "auto", "cuda"):
+            raise ValueError(f"device must be 'cpu', 'auto' or 'cuda', got {self.device!r}.")
         for field_name, minimum in (("replicates", 1), ("records", 2)):
             v = getattr(self, field_name)
             if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < minimum):
@@ -58,7 +66,7 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset("quick", "smoke scale for tests and CI: every claim runs, numbers are rough", 180.0),
         Preset("default", "the README's main job: statistically meaningful on a 2-core laptop", 1200.0),
-        Preset("paper", "the papers' own scale; may take hours; uses a GPU when present", None, use_gpu=True),
+        Preset("paper", "the papers' own scale; may take hours; uses a GPU when present", None, device="auto"),
     )
 }
 

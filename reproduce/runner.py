@@ -24,7 +24,9 @@ rerun that does not agree with the record, are findings, not errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 import time
 import traceback
@@ -37,12 +39,14 @@ from .atomic import sha256_file, write_bytes_atomic
 from .claims import Claim
 from .paths import REPO_ROOT, cached_result_path, figures_dir, relative_posix, result_path, run_dir
 from .plotting import figure_source, stamp_source
+from .plan import execute, make_plan
 from .presets import Preset, get_preset
-from .progress import format_seconds, task
+from .progress import format_seconds
 from .record import Agreement, compare
+from .devices import DEVICE_ENV, DEVICES
 from .results import build_result, cache_key, claim_rng, dumps, load_result, verdict_label, write_json_atomic
 
-__all__ = ["STATUSES", "RunRecord", "run"]
+__all__ = ["STATUSES", "RunRecord", "obtain", "run", "usable"]
 
 STATUSES = ("computed", "cached", "error")
 
@@ -112,21 +116,21 @@ def _figures_stale(result: dict, path: Path, root: Path) -> bool:
     return False
 
 
-def _usable(cached: dict | None, key: str, record: bool) -> bool:
+def usable(cached: dict | None, key: str, record: bool) -> bool:
     """A local-cache entry may be reused: same key, and made from committed code when recording."""
     if cached is None or cached.get("cache_key") != key:
         return False
     return not record or cached.get("provenance", {}).get("git_dirty") is False
 
 
-def _obtain(claim: Claim, preset: Preset, seed: int, root: Path, force: bool, figures: bool, record: bool):
+def obtain(claim: Claim, preset: Preset, seed: int, root: Path, force: bool, figures: bool, record: bool):
     """The result of one claim from the local cache or a fresh computation; (status, result)."""
     path = cached_result_path(root, preset.name, claim.id)
     out_dir = run_dir(root, preset.name) / "figures"
     draw = figures and claim.figure is not None
     key = cache_key(claim, preset, seed)
     cached = None if force else load_result(path)
-    if _usable(cached, key, record):
+    if usable(cached, key, record):
         if draw and _figures_stale(cached, path, root):
             cached["figures"] = _draw(claim, cached, out_dir, root)
             _store(cached, path, root)
@@ -169,13 +173,20 @@ def run(
     figures: bool = True,
     progress: TextIO | None = None,
     record: bool = False,
+    jobs: int = 1,
+    gpus: Sequence[str] = (),
+    device: str | None = None,
 ) -> list[RunRecord]:
     """Run ``claims`` under ``preset``, compare each with the record under ``root``.
+
+    The run is planned first (:func:`reproduce.plan.make_plan`: the trainings the claims need,
+    deduplicated, then the claim evaluations, timing claims alone at the end) and executed in
+    ``jobs`` processes (:func:`reproduce.plan.execute`); the measured values do not depend on ``jobs``.
 
     Parameters
     ----------
     claims : sequence of Claim
-        Claims to run, in order.
+        Claims to run.
     preset : Preset or str
         The scale (``quick``, ``default``, ``paper``).
     root : Path
@@ -192,6 +203,13 @@ def run(
     record : bool
         Store every result as the committed record (and its figures beside the record's).
         Local-cache entries are then reused only if they were computed from committed code.
+    jobs : int
+        Worker processes (1: everything in this process).
+    gpus : sequence of str
+        CUDA device indices handed to the workers in turn (``--gpus``).
+    device : {"cpu", "cuda", "auto"}, optional
+        Where models train (``$REPRODUCE_DEVICE`` for this run and its workers); ``None`` keeps
+        ``$REPRODUCE_DEVICE`` when set, else takes ``preset.device``.
 
     Returns
     -------
@@ -202,7 +220,8 @@ def run(
     ------
     TypeError, ValueError
         Before anything runs, if a claim is not a :class:`Claim`, the preset is unknown,
-        or a claim has no configuration for the preset.
+        a claim has no configuration for the preset, ``jobs`` is not a positive integer or
+        ``device`` is not a device policy.
     """
     preset = get_preset(preset) if isinstance(preset, str) else preset
     if not isinstance(preset, Preset):
@@ -212,33 +231,65 @@ def run(
         if not isinstance(claim, Claim):
             raise TypeError(f"run() takes Claim objects, got {type(claim).__name__}.")
         claim.config_for(preset.name)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs!r}.")
+    device = device or os.environ.get(DEVICE_ENV) or preset.device
+    if device not in DEVICES:
+        raise ValueError(f"device must be one of {DEVICES}, got {device!r}.")
     seed = preset.seed if seed is None else seed
     claim_rng(seed, "check.seed")  # validates the seed up front
     out = sys.stderr if progress is None else progress
     root = Path(root)
-    records = []
-    for i, claim in enumerate(claims, 1):
-        head = f"[{i}/{len(claims)}] {claim.id}"
-        recorded = load_result(result_path(root, preset.name, claim.id))
-        last = recorded.get("wall_s") if recorded else None
-        expected = f"last recorded run {format_seconds(last)}" if isinstance(last, (int, float)) else "not run before"
-        out.write(f"{head} ... ({expected})\n")
+    with _environment({DEVICE_ENV: device}):
+        the_plan = make_plan(claims, preset, seed, root, force, record)
+        out.write(the_plan.describe() + f"; {jobs} process(es)\n")
         out.flush()
-        t0 = time.perf_counter()
-        agreement, error, result, written = None, None, None, False
-        try:
-            with task(claim.id):
-                status, result = _obtain(claim, preset, seed, root, force, figures, record)
-            agreement = compare(claim, result, recorded)
-            if record:
-                _write_record(result, preset, root)
-                written = True
-        except Exception:
-            status, error = "error", traceback.format_exc()
-        wall_s = time.perf_counter() - t0
-        verdict = verdict_label(result) if result is not None else None
-        records.append(RunRecord(claim.id, status, verdict, wall_s, error, agreement, written))
-        note = "cached" if status == "cached" else f"{wall_s:.1f} s"
+        return _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs, gpus, device, out)
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]):
+    """Set environment variables for the block (workers inherit them); restore them after."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs, gpus, device, out) -> list[RunRecord]:
+    order = {c.id: i for i, c in enumerate(claims, 1)}
+    total = len(claims)
+    by_id: dict[str, RunRecord] = {}
+    first_reader = {}  # each training's seconds are added to the wall time of the first claim reading it
+    for e in the_plan.evaluations:
+        for k in e.needs:
+            first_reader.setdefault(k, e.claim.id)
+    trained_s: dict[str, float] = {}
+
+    def finish(claim: Claim, outcome, seconds: float, error: str | None) -> None:
+        head = f"[{order[claim.id]}/{total}] {claim.id}"
+        recorded = load_result(result_path(root, preset.name, claim.id))
+        agreement, result, written, status = None, None, False, "error"
+        if error is None:
+            status, result = outcome
+            if status == "computed" and trained_s.get(claim.id):
+                result = {**result, "wall_s": result["wall_s"] + trained_s[claim.id]}
+            try:
+                agreement = compare(claim, result, recorded)
+                if record:
+                    _write_record(result, preset, root)
+                    written = True
+            except Exception:
+                status, error = "error", traceback.format_exc()
+        verdict = verdict_label(result) if result is not None and status != "error" else None
+        by_id[claim.id] = RunRecord(claim.id, status, verdict, seconds, error, agreement, written)
+        note = "cached" if status == "cached" else f"{seconds:.1f} s"
         line = f"{head}: {verdict or 'ERROR'} ({note})"
         if agreement is not None:
             line += f"; {agreement.describe()}"
@@ -248,4 +299,35 @@ def run(
         if error is not None:
             out.write(error)
         out.flush()
-    return records
+
+    def on_training(training, seconds: float, error: str | None) -> None:
+        reader = first_reader.get(training.key)
+        if reader is not None:
+            trained_s[reader] = trained_s.get(reader, 0.0) + seconds
+        line = f"trained {training.label} ({seconds:.1f} s)" if error is None else f"training {training.label} failed"
+        out.write(line + "\n")
+        if error is not None:  # its claims will retrain it under the lock and report the error themselves
+            out.write(error)
+        out.flush()
+
+    def start(claim: Claim) -> None:
+        recorded = load_result(result_path(root, preset.name, claim.id))
+        last = recorded.get("wall_s") if recorded else None
+        expected = f"last recorded run {format_seconds(last)}" if isinstance(last, (int, float)) else "not run before"
+        out.write(f"[{order[claim.id]}/{total}] {claim.id} ... ({expected})\n")
+        out.flush()
+
+    cached = set(the_plan.cached)
+    for claim in claims:
+        if claim.id in cached:
+            start(claim)
+            t0 = time.perf_counter()
+            try:
+                outcome, error = obtain(claim, preset, seed, root, force, figures, record), None
+            except Exception:
+                outcome, error = None, traceback.format_exc()
+            finish(claim, outcome, time.perf_counter() - t0, error)
+    execute(the_plan, jobs, (preset, seed, root, force, figures, record), on_training,
+            lambda e, outcome, seconds, error: finish(e.claim, outcome, seconds, error),
+            gpus=gpus, environment={DEVICE_ENV: device}, on_start=lambda e: start(e.claim))
+    return [by_id[c.id] for c in claims]

@@ -7,7 +7,14 @@ denoisers of :mod:`reproduce.spectral_bias`), so that one policy holds everywher
   models are small; two threads are 1.2-1.7x faster on an idle 2-core machine but oversubscribe a
   shared one (``python -m reproduce.bench.denoisers`` prints the ratio).  Results are bit-identical
   for a fixed thread count; other counts may change the last bits.
-- **device**: ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when torch sees one).
+- **device**: one policy for both model families.  :func:`run_device` reads ``$REPRODUCE_DEVICE``
+  (``"cpu"``, ``"cuda"`` or ``"auto"``: CUDA when torch sees one), CPU when it is unset.  The
+  command line sets it from the preset (``Preset.device``: the CPU for ``quick`` and ``default``,
+  so their record is reproducible anywhere; ``auto`` for ``paper``) or from ``--device``; worker
+  processes and cluster jobs inherit it.  A model trained on CUDA is cached apart from the CPU's.
+- **cache locks**: :func:`cache_lock` serialises the load-or-train of one cache entry across
+  processes, so that two workers never train the same model at once (the second waits, then
+  loads what the first saved).
 - **initialisation**: :func:`seeded` runs module constructors, which draw from torch's global
   generator, on a private copy of it, so a network is a function of its seed alone.
 """
@@ -16,12 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+from pathlib import Path
 
 import torch
+from filelock import FileLock
 
-__all__ = ["DEVICES", "cpu_threads", "pick_device", "seeded", "torch_threads"]
+from reproduce.devices import DEVICE_ENV, DEVICES
 
-DEVICES = ("cpu", "cuda", "auto")
+__all__ = ["DEVICES", "DEVICE_ENV", "cache_lock", "cpu_threads", "entry_name", "pick_device", "run_device", "seeded",
+           "torch_threads"]
 
 
 def cpu_threads() -> int:
@@ -62,6 +72,41 @@ def pick_device(choice: str = "auto") -> torch.device:
     if choice == "auto":
         choice = "cuda" if torch.cuda.is_available() else "cpu"
     return torch.device(choice)
+
+
+def run_device() -> torch.device:
+    """The device every model trains and samples on: ``$REPRODUCE_DEVICE`` (default ``"cpu"``).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ.get("REPRODUCE_DEVICE", "cpu") == "cpu" and run_device() == torch.device("cpu")
+    True
+    """
+    value = os.environ.get(DEVICE_ENV, "cpu")
+    if value not in DEVICES:
+        raise ValueError(f"{DEVICE_ENV} must be one of {DEVICES}, got {value!r}.")
+    return pick_device(value)
+
+
+def entry_name(key: str, device: torch.device) -> str:
+    """The checkpoint file name of cache key ``key`` trained on ``device`` (``<key>.pt`` on the CPU,
+    ``<key>-cuda.pt`` on CUDA: the last bits of training differ between devices)."""
+    return f"{key}.pt" if device.type == "cpu" else f"{key}-{device.type}.pt"
+
+
+@contextlib.contextmanager
+def cache_lock(path: Path):
+    """Hold the inter-process lock of cache entry ``path`` (a file ``<path>.lock`` beside it).
+
+    A second process asking for the same entry blocks until the first releases it, then finds the
+    entry complete.  The lock is advisory (:class:`filelock.FileLock`) and released when its holder
+    exits, even when killed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(path) + ".lock"):
+        yield
 
 
 @contextlib.contextmanager

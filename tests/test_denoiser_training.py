@@ -146,32 +146,6 @@ def test_spec_validation(kw, match):
 # ---------------------------------------------------------------- devices and paths
 
 
-def test_pick_device():
-    assert dt.pick_device("cpu") == torch.device("cpu")
-    with pytest.raises(ValueError, match="device must be one of"):
-        dt.pick_device("bogus")
-
-
-def test_pick_device_environment_override(monkeypatch):
-    monkeypatch.setenv("REPRODUCE_DEVICE", "cpu")
-    assert dt.pick_device("auto") == torch.device("cpu")
-    assert dt.pick_device("cuda") == torch.device("cpu")
-    monkeypatch.setenv("REPRODUCE_DEVICE", "tpu")
-    with pytest.raises(ValueError, match="device must be one of .* got 'tpu'"):
-        dt.pick_device("cpu")
-
-
-def test_pick_device_auto_without_override():
-    expected = "cuda" if torch.cuda.is_available() else "cpu"
-    assert dt.pick_device("auto").type == expected
-
-
-@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available")
-def test_pick_device_cuda_without_cuda():
-    with pytest.raises(ValueError, match="torch sees no CUDA device"):
-        dt.pick_device("cuda")
-
-
 def test_checkpoint_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("SPECTRAL_CHECKPOINT_DIR", str(tmp_path))
     assert dt.checkpoint_dir() == tmp_path

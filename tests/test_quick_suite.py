@@ -1,4 +1,5 @@
-"""End to end: every registered claim runs at the quick preset, is recorded, and a rerun agrees with it."""
+"""End to end: every registered claim runs at the quick preset in two worker processes, is recorded, and a
+rerun in one process gives the same values; each claim's planned trainings are the models it reads."""
 
 import io
 import json
@@ -13,7 +14,7 @@ def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_pa
     claims = all_claims()
     assert claims, "no claims are registered"
     log = io.StringIO()
-    first = run(claims, "quick", root=tmp_path, progress=log, record=True)
+    first = run(claims, "quick", root=tmp_path, progress=log, record=True, jobs=2)
     errors = [f"{r.claim_id}:\n{r.error}" for r in first if r.status == "error"]
     assert not errors, "\n".join(errors)
     for claim in claims:
@@ -22,7 +23,7 @@ def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_pa
         missing = [f for f in result["figures"] if not (tmp_path / f).is_file()]
         assert not missing, f"{claim.id}: missing figures {missing}"
 
-    second = run(claims, "quick", root=tmp_path, force=True, progress=log)
+    second = run(claims, "quick", root=tmp_path, force=True, progress=log, jobs=1)
     assert [r.status for r in second] == ["computed"] * len(claims), log.getvalue()
     deterministic = {c.id for c in claims if c.deterministic}
     for record in second:
@@ -31,4 +32,30 @@ def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_pa
         if record.claim_id in deterministic:
             assert record.agreement.status == "agrees", f"{record.claim_id}: {record.agreement.describe()}"
     identical = {r.claim_id for r in second if r.agreement.identical}
-    assert deterministic <= identical, f"same seed, different values: {sorted(deterministic - identical)}"
+    assert deterministic <= identical, f"--jobs 2 and --jobs 1 differ: {sorted(deterministic - identical)}"
+
+
+def _model_id(spec) -> tuple:
+    from reproduce.myopia.graph_diffusion import TrainSpec
+
+    return ("graph", spec.key()) if isinstance(spec, TrainSpec) else ("denoiser", spec)
+
+
+def test_each_claims_planned_trainings_are_the_models_its_measure_reads(monkeypatch):
+    """A claim's ``trainings`` must list exactly what ``measure`` trains or loads, else a parallel run
+    trains models nobody reads, or a claim trains its own model while the workers wait."""
+    import reproduce.myopia.graph_diffusion.training as graph_training
+    import reproduce.spectral_bias.trained_denoisers as trained_denoisers
+    from reproduce.presets import PRESETS
+    from reproduce.results import claim_rng
+
+    trained = [c for c in all_claims() if c.trainings is not None]
+    assert len(trained) >= 15
+    for claim in trained:
+        config = claim.configure(PRESETS["quick"])
+        planned = {_model_id(t.args[0]) for t in claim.trainings(config, claim_rng(0, claim.id))}
+        monkeypatch.setattr(graph_training, "_MEMO", {})
+        monkeypatch.setattr(trained_denoisers, "_MEMO", {})
+        claim.measure(config, claim_rng(0, claim.id))
+        used = {("graph", key) for key, _ in graph_training._MEMO} | {("denoiser", e) for e in trained_denoisers._MEMO}
+        assert planned == used, f"{claim.id}: planned but not read {planned - used}; read but not planned {used - planned}"

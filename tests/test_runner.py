@@ -225,7 +225,8 @@ def test_progress_lines_and_records(tmp_path):
     records = run([make_claim("toy.alpha"), make_claim("toy.beta")], "quick", root=tmp_path, progress=stream)
     assert all(isinstance(r, RunRecord) for r in records)
     assert [r.claim_id for r in records] == ["toy.alpha", "toy.beta"]
-    lines = stream.getvalue().splitlines()
+    plan, *lines = stream.getvalue().splitlines()
+    assert plan.startswith("plan: 0 training run(s)") and "2 claim evaluation(s)" in plan
     assert len(lines) == 4
     assert lines[0] == "[1/2] toy.alpha ... (not run before)"
     assert lines[1].startswith("[1/2] toy.alpha: reproduced (") and "no committed record" in lines[1]

@@ -36,10 +36,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, critical_z,
-    describe, draw, model, replicate_seeds_of
+    describe, draw, model, replicate_seeds_of, training
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import FIXED, graph_sampling
@@ -65,9 +65,16 @@ CONFIGS = {
 }
 
 
-def _network(config: Config, width: int, depth: int, lam: float, seed: int, rng: np.random.Generator) -> dict:
-    """One replicate of one network: its bridge marginal and P(disconnected)."""
-    m = model(config.settings, seed, epsilon=config.epsilon, lam=lam, width=width, depth=depth)
+def _networks(config: Config) -> list[dict]:
+    """The networks' :func:`model` keywords, in order: standard at every capacity, then the smallest one weighted."""
+    runs = [(w, d, 0.0) for w, d in config.capacities] + [(*config.capacities[0], config.lam)]
+    return [dict(epsilon=config.epsilon, lam=lam, width=width, depth=depth) for width, depth, lam in runs]
+
+
+def _network(config: Config, kw: dict, seed: int, rng: np.random.Generator) -> dict:
+    """One replicate of one network (:func:`model` keywords ``kw``): its bridge marginal and P(disconnected)."""
+    lam = kw["lam"]
+    m = model(config.settings, seed, **kw)
     s, marg = draw(m, config.samples, rng)
     disc = float(1 - connected_fraction(s).mean())
     eps_hat = bridge_frequency(m)
@@ -84,10 +91,10 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Standard networks of every capacity, and the smallest one weighted, in every replicate."""
     seeds = replicate_seeds_of(config.settings, rng)
     rows = []
-    runs = [(w, d, 0.0) for w, d in config.capacities] + [(*config.capacities[0], config.lam)]
-    for width, depth, lam in runs:
-        per_seed = [_network(config, width, depth, lam, seed, rng) for seed in seeds]
-        row: dict[str, Any] = {"width": width, "depth": depth, "lam": lam, "parameters": per_seed[0]["parameters"]}
+    for kw in _networks(config):
+        per_seed = [_network(config, kw, seed, rng) for seed in seeds]
+        lam = kw["lam"]
+        row: dict[str, Any] = {"width": kw["width"], "depth": kw["depth"], "lam": lam, "parameters": per_seed[0]["parameters"]}
         for key in ("learned_bridge", "train_bridge", "disconnected", "target"):
             row[key] = interval([r[key] for r in per_seed])
         if lam == 0:
@@ -106,6 +113,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
                 + f" vs 1 - eps = {1 - config.epsilon:.3f}; weighted (lam {config.lam:g}, {w['parameters']} params) bridge "
                 f"{describe(w['learned_bridge'])} vs p* {describe(w['target'])}, P(disconnected) {describe(w['disconnected'])}")
     return Measurement(values, headline)
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: each network of :func:`_networks` in every replicate, in its order."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **kw) for kw in _networks(config) for seed in seeds]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -174,6 +187,7 @@ CLAIM = register(
         paper_value="unlearnable regardless of model capacity",
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(1000, parameter_span=FIXED, **REPLICATE_KEYS),

@@ -58,9 +58,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, describe, model, replicate_seeds_of
+    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, describe, model, replicate_seeds_of,
+    training
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import FIXED, trained
@@ -139,21 +140,19 @@ def learning_time(steps, prob, target: float, window: int = 5) -> dict:
     return {"start": float(s[k]), "half": half, "time": None if half is None else half - float(s[k])}
 
 
-def _arm_model(config: Config, arm: str, seed: int, lam: float):
-    if arm == "adam":
-        return model(config.settings, seed, epsilon=config.epsilon, lam=lam)
-    return model(config.settings, seed, epsilon=config.epsilon, lam=lam, optimizer="sgd", lr=config.sgd_lr,
-                 steps=config.sgd_steps, batch=config.sgd_batch)
+def _arm_models(config: Config, arm: str) -> list[tuple[float, dict]]:
+    """One arm's losses in order (standard, then every weighted one): ``(lam, model keywords)``."""
+    extra = {} if arm == "adam" else dict(optimizer="sgd", lr=config.sgd_lr, steps=config.sgd_steps, batch=config.sgd_batch)
+    return [(lam, dict(epsilon=config.epsilon, lam=lam, **extra)) for lam in (0.0, *config.lams)]
 
 
 def _arm(config: Config, arm: str, seeds) -> tuple[dict, dict]:
     """Learning times of every loss in every replicate of one arm, and the paired speed-ups."""
-    lams = (0.0, *config.lams)
     per_seed, curves = [], {}
     for i, seed in enumerate(seeds):
         runs = {}
-        for lam in lams:
-            m = _arm_model(config, arm, seed, lam)
+        for lam, kw in _arm_models(config, arm):
+            m = model(config.settings, seed, **kw)
             h = m.history
             target = float(stationary_marginal(bridge_frequency(m), 1.0 + lam))
             runs[f"{lam:g}"] = dict(learning_time(h["step"], h["bridge"], target), target=target, final=h["bridge"][-1])
@@ -187,6 +186,13 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         values[arm], details[arm] = _arm(config, arm, seeds)
     headline = "; ".join(f"{arm.upper()}: " + ", ".join(_speedup_text(r) for r in values[arm]["rows"]) for arm in ARMS)
     return Measurement(values, f"{headline} ({len(seeds)} seed(s))", {"curves": details})
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: per arm and replicate, the standard and weighted losses of :func:`_arm_models`."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **kw)
+            for arm in ARMS for seed in seeds for _, kw in _arm_models(config, arm)]
 
 
 def _speedup_text(row: Mapping[str, Any]) -> str:
@@ -284,6 +290,7 @@ CLAIM = register(
         paper_value="prediction (ours): speed-up omega/(omega eps + 1 - eps) under gradient flow",
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         kind="extension",

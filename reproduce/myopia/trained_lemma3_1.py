@@ -29,11 +29,11 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.graph_diffusion import predicted_at_noise
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, covers, critical_z, describe, draw, model,
-    over_replicates, replicate_seeds_of, torch_generator
+    over_replicates, replicate_seeds_of, torch_generator, training
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -56,9 +56,14 @@ CONFIGS = {
 }
 
 
+def _model_kw(config: Config) -> dict:
+    """The :func:`model` keywords of the standard model (one per replicate)."""
+    return dict(epsilon=config.epsilon)
+
+
 def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dict, dict]:
     """One replicate: per-edge marginals vs that replicate's training frequencies."""
-    m = model(config.settings, seed, epsilon=config.epsilon)
+    m = model(config.settings, seed, **_model_kw(config))
     samples, marg = draw(m, config.samples, rng)
     d = m.data
     train_f = d.adjacency[:, d.tails, d.heads].mean(0).numpy().astype(float)
@@ -118,6 +123,11 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     details = dict(first, bridge_learned=[v["bridge"]["learned"] for v in per_seed],
                    bridge_train_frequency=[v["bridge"]["train_frequency"] for v in per_seed])
     return Measurement(values, headline, details)
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the standard model of every replicate."""
+    return [training(config.settings, seed, **_model_kw(config)) for seed in replicate_seeds_of(config.settings, rng)]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -191,6 +201,7 @@ CLAIM = register(
         paper_value="p*(A_ij = 1) = P_freq(e_ij) (no number)",
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(2000, **REPLICATE_KEYS),

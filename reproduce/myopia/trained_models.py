@@ -29,6 +29,7 @@ import numpy as np
 import torch
 from scipy.stats import norm
 
+from reproduce.claims import Training
 from reproduce.myopia.graph_diffusion import TrainSpec, TrainedModel, edge_marginals, sample, trained_model
 from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import FIXED
@@ -48,10 +49,12 @@ __all__ = [
     "describe",
     "draw",
     "model",
+    "model_spec",
     "over_replicates",
     "replicate_seeds_of",
     "tilted_optimum",
     "torch_generator",
+    "training",
 ]
 
 RUN = "graph_diffusion"
@@ -78,7 +81,6 @@ class ModelSettings:
     batch: int = 64
     lr: float = 1e-2
     replicates: int = 1
-    use_gpu: bool = False
 
     def __post_init__(self) -> None:
         r = self.replicates
@@ -90,7 +92,7 @@ SETTINGS = {
     "quick": ModelSettings(width=8, depth=1, T=10, train_graphs=500, steps=400, replicates=REPLICATES["quick"]),
     "default": ModelSettings(replicates=REPLICATES["default"]),
     "paper": ModelSettings(width=32, depth=3, T=50, train_graphs=5000, steps=5000, batch=128, lr=5e-3,
-                           replicates=REPLICATES["paper"], use_gpu=True),
+                           replicates=REPLICATES["paper"]),
 }
 """Model settings per preset (the paper gives none: schedule, T, architecture, data size, optimiser are [open])."""
 
@@ -122,21 +124,41 @@ def over_replicates(seeds, run_one):
     return [v for v, _ in out], out[0][1]
 
 
-def model(settings: ModelSettings, seed: int, *, family: str = "barbell", epsilon: float = 0.05, lam: float = 0.0,
-          width: int | None = None, depth: int | None = None, optimizer: str = "adam", lr: float | None = None,
-          steps: int | None = None, batch: int | None = None, **family_kw) -> TrainedModel:
-    """The trained model of replicate ``seed`` for these settings (loaded from the cache when present).
+def model_spec(settings: ModelSettings, seed: int, *, family: str = "barbell", epsilon: float = 0.05, lam: float = 0.0,
+               width: int | None = None, depth: int | None = None, optimizer: str = "adam", lr: float | None = None,
+               steps: int | None = None, batch: int | None = None, **family_kw) -> TrainSpec:
+    """The :class:`TrainSpec` of replicate ``seed`` for these settings.
 
     ``width``, ``depth``, ``lr``, ``steps`` and ``batch`` override the settings' values; ``optimizer``
-    is ``"adam"`` (the settings' optimiser) or ``"sgd"``.
+    is ``"adam"`` (the settings' optimiser) or ``"sgd"``; ``family_kw`` go to the spec (``common``,
+    ``clique``, ``thickness``...).
     """
-    spec = TrainSpec(
+    return TrainSpec(
         family=family, epsilon=epsilon, lam=lam,
         width=settings.width if width is None else width, depth=settings.depth if depth is None else depth,
         T=settings.T, train_graphs=settings.train_graphs, steps=settings.steps if steps is None else steps,
-        batch=settings.batch if batch is None else batch, lr=settings.lr if lr is None else lr, optimizer=optimizer, seed=int(seed), **family_kw,
+        batch=settings.batch if batch is None else batch, lr=settings.lr if lr is None else lr, optimizer=optimizer,
+        seed=int(seed), **family_kw,
     )
-    return trained_model(spec, use_gpu=settings.use_gpu)
+
+
+def model(settings: ModelSettings, seed: int, **kw) -> TrainedModel:
+    """The trained model of :func:`model_spec` ``(settings, seed, **kw)`` (loaded from the cache when present)."""
+    return trained_model(model_spec(settings, seed, **kw))
+
+
+def _train_only(spec: TrainSpec) -> None:
+    trained_model(spec)
+
+
+def training(settings: ModelSettings, seed: int, **kw) -> Training:
+    """The unit of work that trains :func:`model` ``(settings, seed, **kw)`` ahead of the claim that reads it.
+
+    A claim's ``trainings`` function returns these for every model its ``measure`` asks for, so a
+    parallel or cluster run (:mod:`reproduce.plan`) can train them first, once each.
+    """
+    spec = model_spec(settings, seed, **kw)
+    return Training(f"graph {spec.label()} seed {spec.seed}", _train_only, (spec,))
 
 
 def tilted_optimum(m: TrainedModel) -> np.ndarray:

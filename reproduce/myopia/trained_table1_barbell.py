@@ -32,14 +32,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.graphs import barbell
 from reproduce.myopia.protocol import Workload, run_protocol
 from reproduce.myopia.table1_barbell import PAPER
 from reproduce.myopia.tables import draw_table_figure
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, describe, draw, model, over_replicates,
-    replicate_seeds_of
+    replicate_seeds_of, training
 )
 from reproduce.myopia.trained_tables import (
     format_intervals,
@@ -93,17 +93,23 @@ CONFIGS = {
 }
 
 
+def _models(config: Config) -> list[tuple[str, dict]]:
+    """The networks of one replicate in order, ``(name, model keywords)``: standard, then every weighted one."""
+    kw = dict(epsilon=config.epsilon, common=config.common)
+    return [("standard", kw)] + [(f"weighted lam={lam:g}", dict(kw, lam=lam)) for lam in (config.lam, *config.extra_lams)]
+
+
 def _replicate(config: Config, seed: int, work: Workload, is_bridge: np.ndarray, rng: np.random.Generator) -> tuple[dict, dict]:
     """One replicate: trained scores through Algorithm 5.1, floor and ceil rounding, and per-model ranks."""
-    std = model(config.settings, seed, epsilon=config.epsilon, common=config.common)
+    (_, std_kw), *weighted = _models(config)
+    std = model(config.settings, seed, **std_kw)
     # the networks' edge order is G.edges() order: the training family is built by the same barbell()
     if not (np.array_equal(std.data.tails, work.tails) and np.array_equal(std.data.heads, work.heads)):
         raise RuntimeError("the trained model's edge order differs from the barbell's; scores would be misaligned.")
     _, score_std = draw(std, config.samples, rng)
     scores = {"standard": score_std}
-    for lam in (config.lam, *config.extra_lams):
-        m = model(config.settings, seed, epsilon=config.epsilon, common=config.common, lam=lam)
-        _, scores[f"weighted lam={lam:g}"] = draw(m, config.samples, rng)
+    for name, kw in weighted:
+        _, scores[name] = draw(model(config.settings, seed, **kw), config.samples, rng)
     out: dict[str, Any] = protocol_rows(work, score_std, scores[f"weighted lam={config.lam:g}"], rho=config.rho,
                                         trials=config.trials, rng=rng)
     kw = dict(rho=config.rho, trials=config.trials, rng=rng)
@@ -145,6 +151,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     scatter = {"frequency": first["standard"], "resistance": work.resistance, "is_bridge": is_bridge,
                "jitter": rng.uniform(-0.015, 0.015, is_bridge.size)}
     return Measurement(values, headline, {"scatter": scatter, "scores": {k: np.asarray(v) for k, v in first.items()}, "is_bridge": is_bridge})
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the standard and weighted networks of :func:`_models` in every replicate."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **kw) for seed in seeds for _, kw in _models(config)]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -198,6 +210,7 @@ CLAIM = register(
         paper_value=PAPER,
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(500, **{"*bridge_ranks.*": (0.0, 57.0)}, **REPLICATE_KEYS),

@@ -32,14 +32,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.graphs import clique_chain
 from reproduce.myopia.protocol import Workload
 from reproduce.myopia.table2_chain import PAPER
 from reproduce.myopia.tables import draw_table_figure
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, describe, draw, model, over_replicates,
-    replicate_seeds_of
+    replicate_seeds_of, training
 )
 from reproduce.myopia.trained_tables import (
     ROUNDINGS,
@@ -96,11 +96,17 @@ CONFIGS = {
 }
 
 
+def _models(config: Config) -> dict[str, dict]:
+    """The :func:`model` keywords of one replicate's standard and weighted networks."""
+    kw = dict(family="chain", sizes=config.sizes, epsilon=config.epsilon, common=config.common)
+    return {"standard": kw, "weighted": dict(kw, lam=config.lam)}
+
+
 def _replicate(config: Config, seed: int, work: Workload, is_bridge: np.ndarray, rng: np.random.Generator) -> tuple[dict, np.ndarray]:
     """One replicate: both networks' scores through Algorithm 5.1 on the chain, floor and ceil rounding."""
-    kw_model = dict(family="chain", sizes=config.sizes, epsilon=config.epsilon, common=config.common)
-    std = model(config.settings, seed, **kw_model)
-    weighted = model(config.settings, seed, lam=config.lam, **kw_model)
+    kws = _models(config)
+    std = model(config.settings, seed, **kws["standard"])
+    weighted = model(config.settings, seed, **kws["weighted"])
     if not (np.array_equal(std.data.tails, work.tails) and np.array_equal(std.data.heads, work.heads)):
         raise RuntimeError("the trained model's edge order differs from the chain's; scores would be misaligned.")
     _, score_std = draw(std, config.samples, rng)
@@ -136,6 +142,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     )
     scatter = {"frequency": first, "resistance": work.resistance, "is_bridge": is_bridge, "jitter": rng.uniform(-0.015, 0.015, m)}
     return Measurement(values, headline, {"scatter": scatter})
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the standard and weighted networks of :func:`_models` in every replicate."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **kw) for seed in seeds for kw in _models(config).values()]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -178,6 +190,7 @@ CLAIM = register(
         paper_value=PAPER,
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(500, **{"bridge_rank_best.*": (0.0, 10.0)}, **REPLICATE_KEYS),

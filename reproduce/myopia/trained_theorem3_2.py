@@ -26,10 +26,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, covers,
-    critical_z, describe, draw, model, replicate_seeds_of
+    critical_z, describe, draw, model, replicate_seeds_of, training
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -52,6 +52,11 @@ CONFIGS = {
 }
 
 
+def _model_kw(eps: float) -> dict:
+    """The :func:`model` keywords of the standard model at bridge frequency ``eps``."""
+    return dict(epsilon=eps)
+
+
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """One standard model per ``eps`` and replicate; fraction of disconnected samples."""
     seeds = replicate_seeds_of(config.settings, rng)
@@ -60,7 +65,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     for eps in config.epsilons:
         per_seed = []
         for seed in seeds:
-            m = model(config.settings, seed, epsilon=eps)
+            m = model(config.settings, seed, **_model_kw(eps))
             s, marg = draw(m, config.samples, rng)
             disc = float(1.0 - connected_fraction(s).mean())
             sd = float(np.sqrt(disc * (1 - disc) / config.samples + eps * (1 - eps) / config.settings.train_graphs))
@@ -80,6 +85,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     headline = "; ".join(f"eps {r['epsilon']}: P(disconnected) {describe(r['disconnected'])} vs 1 - eps = {r['theorem']:.3f}"
                          for r in rows)
     return Measurement(values, headline + f" ({len(seeds)} seed(s), S = {config.samples})")
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the standard model of every ``eps``, in every replicate."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **_model_kw(eps)) for eps in config.epsilons for seed in seeds]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -144,6 +155,7 @@ CLAIM = register(
         paper_value="P(disconnected) = 1 - eps",
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(2000, **REPLICATE_KEYS),

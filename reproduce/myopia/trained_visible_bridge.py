@@ -47,14 +47,14 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.fig4_visible_bridge import cross_frequency
 from reproduce.myopia.graphs import visible_bridge
 from reproduce.myopia.protocol import Workload, binomial_tolerance, run_protocol
 from reproduce.myopia.table1_barbell import PAPER as TABLE1
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, describe, draw, model, over_replicates,
-    replicate_seeds_of, tilted_optimum
+    replicate_seeds_of, tilted_optimum, training
 )
 from reproduce.myopia.trained_tables import scored, table_workload
 from reproduce.replicates import interval
@@ -132,6 +132,14 @@ def _workload(config: Config, k: int) -> tuple[Workload, np.ndarray, float]:
     return (*table_workload(*visible_bridge(CLIQUE, k), config.common, f), f)
 
 
+def _models(config: Config, k: int) -> dict[str, dict]:
+    """The :func:`model` keywords of the standard and weighted networks at thickness ``k``."""
+    f = float(cross_frequency("linear", config.slope, k))
+    return {name: dict(family="visible", clique=CLIQUE, thickness=k, epsilon=f, common=config.common, lam=lam,
+                       steps=config.steps)
+            for name, lam in zip(MODELS, (0.0, config.lam))}
+
+
 def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dict, dict]:
     """One replicate: per ``k``, the standard and weighted networks' scores through Algorithm 5.1."""
     kw = dict(rho=config.rho, trials=config.trials, rng=rng)
@@ -139,9 +147,8 @@ def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dic
     for k in config.thicknesses:
         work, cross, f = _workload(config, k)
         row: dict[str, Any] = {"k": k, "frequency": f}
-        for name, lam in zip(MODELS, (0.0, config.lam)):
-            m = model(config.settings, seed, family="visible", clique=CLIQUE, thickness=k, epsilon=f,
-                      common=config.common, lam=lam, steps=config.steps)
+        for name, model_kw in _models(config, k).items():
+            m = model(config.settings, seed, **model_kw)
             if not (np.array_equal(m.data.tails, work.tails) and np.array_equal(m.data.heads, work.heads)):
                 raise RuntimeError("the trained model's edge order differs from the graph's; scores would be misaligned.")
             _, score = draw(m, config.samples, rng)
@@ -149,7 +156,7 @@ def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dic
             row[f"{name}_cross_score"] = float(score[cross].mean())
             row[f"{name}_clique_score_min"] = float(score[~cross].min())
             optimum = run_protocol(scored(work, tilted_optimum(m)), "standard", **kw)["connectivity"]
-            row["weighted_optimum" if lam > 0 else "frequency_ranking"] = optimum
+            row["weighted_optimum" if model_kw["lam"] > 0 else "frequency_ranking"] = optimum
             scores[(k, name)] = score
         rows.append(row)
     return {"rows": rows}, scores
@@ -171,6 +178,13 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     headline += f" (means over {len(seeds)} seed(s), lambda = {config.lam:g}, rho = {config.rho})"
     details = {"scores": {f"k={k} {name}": s for (k, name), s in first.items()}}
     return Measurement(values, headline, details)
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: per replicate, the networks of :func:`_models` at every ``k``."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **kw)
+            for seed in seeds for k in config.thicknesses for kw in _models(config, k).values()]
 
 
 def _slack(est: Mapping, target: float, trials: int, pooled: int) -> float:
@@ -286,6 +300,7 @@ CLAIM = register(
         paper_value={"standard": "0% for k < 3, transition near k = 3.5, 100% for k >= 4", "weighted": "~100% for every k"},
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(500, **REPLICATE_KEYS),

@@ -35,10 +35,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
     REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, covers,
-    critical_z, describe, draw, model, replicate_seeds_of, tilted_optimum
+    critical_z, describe, draw, model, replicate_seeds_of, tilted_optimum, training
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -63,9 +63,15 @@ CONFIGS = {
 }
 
 
-def _cell(config: Config, lam: float, eps: float, seed: int, rng: np.random.Generator) -> dict:
-    """One weighted model (one replicate of one cell): its bridge marginal against p*."""
-    m = model(config.settings, seed, epsilon=eps, lam=lam)
+def _cells(config: Config) -> list[dict]:
+    """The :func:`model` keywords of the grid's cells, ``lam``-major."""
+    return [dict(epsilon=eps, lam=lam) for lam in config.lams for eps in config.epsilons]
+
+
+def _cell(config: Config, kw: dict, seed: int, rng: np.random.Generator) -> dict:
+    """One weighted model (one replicate of the cell with :func:`model` keywords ``kw``): its bridge marginal against p*."""
+    lam = kw["lam"]
+    m = model(config.settings, seed, **kw)
     s, marg = draw(m, config.samples, rng)
     eps_hat = bridge_frequency(m)
     p_star = float(stationary_marginal(eps_hat, 1.0 + lam))
@@ -83,21 +89,27 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """One weighted model per (lam, eps) and replicate; bridge marginal vs p*."""
     seeds = replicate_seeds_of(config.settings, rng)
     rows = []
-    for lam in config.lams:
-        for eps in config.epsilons:
-            per_seed = [_cell(config, lam, eps, seed, rng) for seed in seeds]
-            row: dict[str, Any] = {"lam": lam, "epsilon": eps, "p_star_generator": float(stationary_marginal(eps, 1.0 + lam))}
-            for key in ("train_bridge", "p_star", "learned_bridge", "clique_learned", "clique_rms_error", "connected"):
-                row[key] = interval([r[key] for r in per_seed])
-            row["error"] = interval([r["learned_bridge"] - r["p_star"] for r in per_seed])
-            row["max_abs_z"] = max(abs(r["z"]) for r in per_seed)
-            row["per_seed"] = per_seed
-            rows.append(row)
+    for kw in _cells(config):
+        lam, eps = kw["lam"], kw["epsilon"]
+        per_seed = [_cell(config, kw, seed, rng) for seed in seeds]
+        row: dict[str, Any] = {"lam": lam, "epsilon": eps, "p_star_generator": float(stationary_marginal(eps, 1.0 + lam))}
+        for key in ("train_bridge", "p_star", "learned_bridge", "clique_learned", "clique_rms_error", "connected"):
+            row[key] = interval([r[key] for r in per_seed])
+        row["error"] = interval([r["learned_bridge"] - r["p_star"] for r in per_seed])
+        row["max_abs_z"] = max(abs(r["z"]) for r in per_seed)
+        row["per_seed"] = per_seed
+        rows.append(row)
     zc = critical_z(config.level, len(rows) * len(seeds))
     values = {"seeds": list(seeds), "rows": rows, "critical_z": zc, "samples": config.samples}
     headline = "; ".join(f"lam {r['lam']:g}, eps {r['epsilon']}: bridge {describe(r['learned_bridge'])} vs p* "
                          f"{describe(r['p_star'])}" for r in rows)
     return Measurement(values, headline + f" ({len(seeds)} seed(s), S = {config.samples})")
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the weighted model of every cell of :func:`_cells`, in every replicate."""
+    seeds = replicate_seeds_of(config.settings, rng)
+    return [training(config.settings, seed, **kw) for kw in _cells(config) for seed in seeds]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -172,6 +184,7 @@ CLAIM = register(
         paper_value="not in the paper (the paper claims the weighted model keeps the bridge)",
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         reproduction=graph_sampling(2000, **REPLICATE_KEYS),

@@ -27,9 +27,9 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.graph_diffusion import sample
-from reproduce.myopia.trained_models import SETTINGS, ModelSettings, model, replicate_seeds_of, torch_generator
+from reproduce.myopia.trained_models import SETTINGS, ModelSettings, model, replicate_seeds_of, torch_generator, training
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,17 @@ CONFIGS = {
 }
 
 
+def _models(config: Config) -> dict[str, dict]:
+    """The :func:`model` keywords of the standard and weighted networks timed."""
+    return {"standard": dict(epsilon=config.epsilon), "weighted": dict(epsilon=config.epsilon, lam=config.lam)}
+
+
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Alternating sampling timings of the two networks; R_eff cost vs training time."""
     seed = replicate_seeds_of(config.settings, rng)[0]
-    std = model(config.settings, seed, epsilon=config.epsilon)
-    wtd = model(config.settings, seed, epsilon=config.epsilon, lam=config.lam)
+    kws = _models(config)
+    std = model(config.settings, seed, **kws["standard"])
+    wtd = model(config.settings, seed, **kws["weighted"])
     gen = torch_generator(rng, std.device)
     sample(std, 20, gen)
     sample(wtd, 20, gen)  # warm-up
@@ -88,6 +94,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
                 f"{config.repeats} rounds of {config.count} graphs); R_eff for {config.settings.train_graphs} training graphs "
                 f"{values['reff_seconds']:.3f} s = {100 * values['reff_fraction_of_training']:.2f}% of training")
     return Measurement(values, headline)
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the standard and weighted networks of :func:`_models`, first replicate only."""
+    seed = replicate_seeds_of(config.settings, rng)[0]
+    return [training(config.settings, seed, **kw) for kw in _models(config).values()]
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
@@ -139,6 +151,7 @@ CLAIM = register(
         paper_value="sampling cost unchanged, O(T N^2); R_eff once per training graph",
         configs=CONFIGS,
         measure=measure,
+        trainings=trainings,
         judge=judge,
         figure=figure,
         deterministic=False,

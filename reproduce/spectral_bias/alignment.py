@@ -19,12 +19,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .generated_spectrum import alignment_score
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate, run
+from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate, run, replicate_trainings
 
 SLACK = 0.05
 RUNS = ("gaussian_mlp", "digits_mlp", "patches_mlp")
@@ -51,10 +51,19 @@ def finite_sample_ceiling(data: np.ndarray, basis, samples: int, draws: int, rng
     return float(np.mean([alignment_score(x[rng.choice(x.shape[0], size, replace=False)], basis) for _ in range(draws)]))
 
 
+def _runs(config: Config) -> list[tuple[str, Experiment]]:
+    return list(zip(RUNS, (config.gaussian, config.digits, config.patches)))
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the replicates of the three runs."""
+    return replicate_trainings(_runs(config), config.seeds, rng)
+
+
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Alignment trajectories of every replicate of the three runs and their finite-sample ceilings."""
     values, details = {}, {}
-    for name, exp in zip(RUNS, (config.gaussian, config.digits, config.patches)):
+    for name, exp in _runs(config):
         seeds = replicate_seeds(rng, name, config.seeds)
         per_seed, curves = [], []
         for i, seed in enumerate(seeds):
@@ -114,6 +123,6 @@ CLAIM = register(Claim(
     location="Sec. 6, Fig. 10",
     statement="During training the generated covariance of an EDM-trained MLP aligns with the data eigenbasis (alignment score -> 1).",
     paper_value="alignment score -> 1",
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
     reproduction=SPECTRAL_TRAINED,
 ))

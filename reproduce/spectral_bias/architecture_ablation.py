@@ -32,12 +32,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .denoiser_training import MLP_VARIANTS
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment
+from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
 from .trained_spectra import MIN_MODES, describe_estimate, replicated_values
 
 MARGIN = 0.3
@@ -65,6 +65,11 @@ def variant_run(run: Experiment, variant: str) -> Experiment:
 
 def _slope(fit: Mapping[str, Any] | None) -> float | None:
     return None if fit is None or fit["n"] < MIN_MODES else float(fit["slope"])
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the replicates of the Gaussian run, once per variant."""
+    return replicate_trainings([("gaussian_mlp", variant_run(config.run, v)) for v in config.variants], config.seeds, rng)
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -181,6 +186,6 @@ CLAIM = register(Claim(
         "generated variance and flattens the rising exponent; without it, or in a plain residual MLP, the law is steeper."
     ),
     paper_value="not in the paper (prediction, ours)",
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, kind="extension",
+    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings, kind="extension",
     reproduction=SPECTRAL_TRAINED,
 ))

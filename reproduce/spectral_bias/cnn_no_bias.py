@@ -24,11 +24,11 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment
+from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
 from .trained_spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
 
 FLAT_TOL = 0.3
@@ -50,6 +50,15 @@ class Config(Budgeted):
 
 CONFIGS = {p: Config(*(experiment(p, r) for r in ("patches_cnn", "digits_cnn", "patches_mlp", "digits_mlp")), SEEDS[p])
            for p in ("quick", "default", "paper")}
+
+
+def _names() -> list[str]:
+    return [f"{data}_{arch}" for data in DATASETS for arch in ("cnn", "mlp")]
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the replicates of the CNN and MLP runs on both stand-ins."""
+    return replicate_trainings([(name, getattr(config, name)) for name in _names()], config.seeds, rng)
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -118,6 +127,6 @@ CLAIM = register(Claim(
     location="Sec. 6, Figs. 4 and 12",
     statement="A convolutional UNet denoiser shows little spectral bias: its rising modes emerge together (effective alpha ≈ 0).",
     paper_value={"effective alpha": 0.0},
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
     reproduction=SPECTRAL_TRAINED,
 ))

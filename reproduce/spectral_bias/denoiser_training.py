@@ -13,9 +13,9 @@ atomically to ``<cache>/<key>.pt`` at a record when at least ``save_every_s`` se
 since the last save, and at the end; a rerun loads it and continues from that record, bit for
 bit on the CPU (tested).  The cache is ``$SPECTRAL_CHECKPOINT_DIR`` or ``<repo>/.cache/denoisers``.
 
-Device.  ``device="auto"`` takes CUDA when present; the quick and default presets pin the CPU so
-their committed results are reproducible bit for bit on any machine (``REPRODUCE_DEVICE``
-overrides, see :func:`pick_device`).
+Device.  The run's device (:func:`reproduce.torch_runtime.run_device`: ``$REPRODUCE_DEVICE``, which
+the command line sets from the preset, CPU for quick and default); ``device=`` overrides it for one
+call.  Loading or training an entry holds its :func:`~reproduce.torch_runtime.cache_lock`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,14 +36,14 @@ from reproduce.atomic import write_bytes_atomic
 from reproduce.paths import cache_dir
 from reproduce.fingerprint import code_fingerprint
 from reproduce.progress import Progress
-from reproduce.torch_runtime import cpu_threads, torch_threads
+from reproduce.torch_runtime import cache_lock, cpu_threads, entry_name, run_device, torch_threads
 
 from .edm import Preconditioned, edm_loss, heun_sample, sigma_steps
 from .generated_spectrum import Eigenbasis, alignment_score, eigenbasis, mode_variances
 from .mlp_ablations import LegacyResidualMLP
 from .mlp_unet import MLPUNet
 
-__all__ = ["ARCHS", "MLP_VARIANTS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "pick_device", "train_and_record"]
+__all__ = ["ARCHS", "MLP_VARIANTS", "DenoiserSpec", "Recording", "build_network", "checkpoint_dir", "train_and_record"]
 
 FORMAT = 1
 """Checkpoint format version; enters the cache key."""
@@ -180,11 +179,6 @@ def checkpoint_dir() -> Path:
     return cache_dir("denoisers", "SPECTRAL_CHECKPOINT_DIR")
 
 
-def pick_device(device: str = "auto") -> torch.device:
-    """``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when present); ``$REPRODUCE_DEVICE`` overrides."""
-    return torch_runtime.pick_device(os.environ.get("REPRODUCE_DEVICE", device))
-
-
 def build_network(spec: DenoiserSpec, shape: tuple[int, ...]) -> Preconditioned:
     """The preconditioned denoiser of ``spec`` for data of per-sample ``shape`` (initialised from ``spec.seed``)."""
     if spec.arch == "mlp":
@@ -208,7 +202,7 @@ def _model_input(data: np.ndarray, arch: str) -> np.ndarray:
     return data.reshape(data.shape[0], -1) if arch == "mlp" else data
 
 
-def train_and_record(spec: DenoiserSpec, data: np.ndarray, *, device: str = "cpu", cache: Path | None = None,
+def train_and_record(spec: DenoiserSpec, data: np.ndarray, *, device: str | None = None, cache: Path | None = None,
                      stop_after_records: int | None = None, threads: int | None = None,
                      save_every_s: float = 30.0, desc: str = "train") -> Recording:
     """Train ``spec`` on ``data`` (n, *shape) with recording; load, resume or run as the cache allows.
@@ -216,17 +210,18 @@ def train_and_record(spec: DenoiserSpec, data: np.ndarray, *, device: str = "cpu
     ``stop_after_records`` ends this call after that many *new* records (after saving), as if the
     process had been killed; a later call resumes.  ``threads`` sets torch's CPU threads for the run;
     ``None`` reads :func:`reproduce.torch_runtime.cpu_threads` (``$REPRODUCE_THREADS``, default 1).
+    ``device`` (``"cpu"``, ``"cuda"``, ``"auto"``) overrides the run's device for this call.
     """
     data = np.asarray(data)
     if data.ndim < 2 or data.shape[0] < 2 or not np.all(np.isfinite(data)):
         raise ValueError("data must be a finite array (n >= 2, ...).")
-    with torch_threads(cpu_threads() if threads is None else threads):
-        return _run(spec, data, pick_device(device), checkpoint_dir() if cache is None else Path(cache),
-                    stop_after_records, save_every_s, desc)
+    dev = run_device() if device is None else torch_runtime.pick_device(device)
+    path = (checkpoint_dir() if cache is None else Path(cache)) / entry_name(spec.key(data), dev)
+    with torch_threads(cpu_threads() if threads is None else threads), cache_lock(path):
+        return _run(spec, data, dev, path, stop_after_records, save_every_s, desc)
 
 
-def _run(spec, data, device, cache, stop_after_records, save_every_s, desc) -> Recording:
-    path = cache / f"{spec.key(data)}.pt"
+def _run(spec, data, device, path, stop_after_records, save_every_s, desc) -> Recording:
     basis = eigenbasis(data)
     x = torch.as_tensor(_model_input(data, spec.arch), dtype=torch.float32, device=device)
     model = build_network(spec, data.shape[1:]).to(device)

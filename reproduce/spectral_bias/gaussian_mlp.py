@@ -29,11 +29,11 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment
+from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
 from .trained_spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
 
 PAPER_ALPHA = {"d=256": 1.08, "d=512 rising": 1.05, "d=512 falling": 1.13}
@@ -54,6 +54,11 @@ class Config(Budgeted):
 
 
 CONFIGS = {p: Config(experiment(p, RUN), SEEDS[p]) for p in ("quick", "default", "paper")}
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the replicates of the run."""
+    return replicate_trainings([(RUN, config.run)], config.seeds, rng)
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -106,6 +111,6 @@ CLAIM = register(Claim(
     location="Sec. 6, Fig. 9",
     statement="An EDM-trained MLP denoiser on Gaussian data learns the modes of its covariance in time tau* ∝ lam^-alpha with alpha ≈ 1.",
     paper_value=PAPER_ALPHA,
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
     reproduction=SPECTRAL_TRAINED,
 ))

@@ -98,6 +98,6 @@ CLAIM = register(Claim(
     location="Sec. 6, Fig. 9 (d = 512)",
     statement="At d = 512 the EDM-trained MLP's emergence times follow tau* ∝ lam^-alpha with alpha_rise = 1.05 and alpha_fall = 1.13.",
     paper_value=PAPER_ALPHA,
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=gaussian_mlp.trainings,
     reproduction=SPECTRAL_TRAINED,
 ))

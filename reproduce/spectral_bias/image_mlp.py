@@ -33,12 +33,12 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .gaussian_mlp import MIN_R2
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment
+from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
 from .trained_spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
 
 PAPER = {"FFHQ32 rising": {"slope": -0.48, "r2": 0.97, "n": 57}, "FFHQ32 falling": {"slope": -0.35, "r2": 0.92, "n": 2914}}
@@ -60,10 +60,19 @@ CONFIGS = {p: Config(experiment(p, "digits_mlp"), experiment(p, "patches_mlp"), 
            for p in ("quick", "default", "paper")}
 
 
+def _runs(config: Config) -> list[tuple[str, Experiment]]:
+    return [("digits_mlp", config.digits), ("patches_mlp", config.patches), ("gaussian_mlp", config.gaussian)]
+
+
+def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
+    """Every model :func:`measure` trains: the replicates of the three runs."""
+    return replicate_trainings(_runs(config), config.seeds, rng)
+
+
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Fit every replicate of both stand-in data sets and of the Gaussian reference."""
     values, details = {}, {}
-    for name, exp in (("digits_mlp", config.digits), ("patches_mlp", config.patches), ("gaussian_mlp", config.gaussian)):
+    for name, exp in _runs(config):
         v, d = replicated_values(exp, replicate_seeds(rng, name, config.seeds), config.criterion, name.replace("_", " "))
         values[name] = v
         if name != "gaussian_mlp":
@@ -121,6 +130,6 @@ CLAIM = register(Claim(
     location="Sec. 6, Figs. 3 and 11",
     statement="On natural images an EDM-trained MLP still learns modes in order of variance, with a clear but attenuated power law (FFHQ32: -0.48 rising, -0.35 falling).",
     paper_value=PAPER,
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
+    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
     reproduction=SPECTRAL_TRAINED,
 ))

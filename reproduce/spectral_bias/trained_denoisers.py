@@ -31,16 +31,21 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
+from reproduce.claims import Training
+from reproduce.replicates import replicate_seeds
 
 from .common import random_rotation
 from .denoiser_training import DenoiserSpec, Recording, train_and_record
 from .generated_spectrum import log_record_steps, paper_record_steps
 from .image_data import image_dataset
 
-__all__ = ["SEEDS", "Budgeted", "DataSpec", "Experiment", "experiment", "gaussian_data", "make_data", "replicate", "run", "with_records"]
+__all__ = ["SEEDS", "Budgeted", "DataSpec", "Experiment", "experiment", "gaussian_data", "make_data", "replicate", "replicate_trainings", "run", "training",
+           "with_records"]
 
 SOURCES = ("gaussian", "digits", "patches", "folder")
 
@@ -116,7 +121,6 @@ class Experiment:
 
     data: DataSpec
     train: DenoiserSpec
-    device: str = "cpu"
 
 
 def _records(steps: int, count: int | None) -> tuple[int, ...]:
@@ -150,13 +154,13 @@ EXPERIMENTS: dict[str, dict[str, Experiment]] = {
         "digits_cnn": Experiment(DataSpec("digits"), _cnn(800, 128, 1e-3, 16, 2, 500, 16)),
     },
     "paper": {
-        "gaussian_mlp": Experiment(DataSpec("gaussian", dim=256), _mlp(5000, 1024, 1e-4, 256, 5, 10_000, None), "auto"),
-        "digits_mlp": Experiment(DataSpec("digits"), _mlp(100_000, 256, 1e-4, 1024, 8, 2000, None, emb=128, heun=40), "auto"),
+        "gaussian_mlp": Experiment(DataSpec("gaussian", dim=256), _mlp(5000, 1024, 1e-4, 256, 5, 10_000, None)),
+        "digits_mlp": Experiment(DataSpec("digits"), _mlp(100_000, 256, 1e-4, 1024, 8, 2000, None, emb=128, heun=40)),
         "patches_mlp": Experiment(DataSpec("patches", count=50_000, patch=16),
-                                  _mlp(100_000, 256, 1e-4, 1024, 8, 2000, None, emb=128, heun=40), "auto"),
+                                  _mlp(100_000, 256, 1e-4, 1024, 8, 2000, None, emb=128, heun=40)),
         "patches_cnn": Experiment(DataSpec("patches", count=50_000, patch=16),
-                                  _cnn(50_000, 256, 1e-4, 64, 3, 2000, None, heun=40), "auto"),
-        "digits_cnn": Experiment(DataSpec("digits"), _cnn(50_000, 256, 1e-4, 64, 2, 2000, None, heun=40), "auto"),
+                                  _cnn(50_000, 256, 1e-4, 64, 3, 2000, None, heun=40)),
+        "digits_cnn": Experiment(DataSpec("digits"), _cnn(50_000, 256, 1e-4, 64, 2, 2000, None, heun=40)),
     },
 }
 """Runs per preset.  ``records=None`` uses the authors' schedule (:func:`paper_record_steps`)."""
@@ -212,5 +216,27 @@ def run(exp: Experiment, desc: str = "train") -> tuple[Recording, np.ndarray]:
     """The recording of ``exp`` and its training data (memoised; trained or loaded from the cache)."""
     if exp not in _MEMO:
         data = make_data(exp.data)
-        _MEMO[exp] = (train_and_record(exp.train, data, device=exp.device, desc=desc), data)
+        _MEMO[exp] = (train_and_record(exp.train, data, desc=desc), data)
     return _MEMO[exp]
+
+
+def _train_only(exp: Experiment) -> None:
+    run(exp, desc=_label(exp))
+
+
+def _label(exp: Experiment) -> str:
+    t = exp.train
+    net = f"mlp {t.nlayers}x{t.width}" if t.arch == "mlp" else f"cnn base {t.base}x{t.levels}"
+    return f"{exp.data.source} {net} {t.steps} steps seed {t.seed}"
+
+
+def training(exp: Experiment) -> Training:
+    """The unit of work that trains (and records) ``exp`` ahead of the claims that read it (see
+    :class:`reproduce.claims.Training`)."""
+    return Training(f"denoiser {_label(exp)}", _train_only, (exp,))
+
+
+def replicate_trainings(runs: Iterable[tuple[str, Experiment]], seeds: int, rng: np.random.Generator) -> list[Training]:
+    """:func:`training` of every replicate of every ``(name, exp)`` in ``runs``, the replicate seeds drawn as
+    the claims draw them (:func:`reproduce.replicates.replicate_seeds` of ``rng``, ``name``, ``seeds``)."""
+    return [training(replicate(exp, seed)) for name, exp in runs for seed in replicate_seeds(rng, name, seeds)]

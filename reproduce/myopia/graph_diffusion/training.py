@@ -38,8 +38,7 @@ from reproduce.atomic import write_bytes_atomic
 from reproduce.fingerprint import code_fingerprint
 from reproduce.paths import cache_dir
 from reproduce.progress import Progress
-from reproduce.torch_runtime import pick_device as shared_pick_device
-from reproduce.torch_runtime import torch_threads
+from reproduce.torch_runtime import cache_lock, entry_name, run_device, torch_threads
 
 from .data import Dataset, make_dataset
 from .denoiser import EdgeDenoiser
@@ -49,7 +48,6 @@ __all__ = [
     "TrainSpec",
     "TrainedModel",
     "checkpoint_dir",
-    "pick_device",
     "symmetric_bernoulli",
     "train",
     "torch_threads",
@@ -174,11 +172,6 @@ def symmetric_bernoulli(p: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return upper + upper.transpose(-1, -2)
 
 
-def pick_device(use_gpu: bool) -> torch.device:
-    """CUDA when asked for and present, else CPU."""
-    return shared_pick_device("auto" if use_gpu else "cpu")
-
-
 def checkpoint_dir() -> Path:
     """``$MYOPIA_CHECKPOINT_DIR`` or ``<repo>/.cache/checkpoints``."""
     return cache_dir("checkpoints", "MYOPIA_CHECKPOINT_DIR")
@@ -240,14 +233,13 @@ def train(
     ``stop_after`` ends this call after that many *new* steps (after a checkpoint), as if the
     process had been killed; a later call resumes.  Returns the model in its current state.
     """
-    with torch_threads(threads):
-        return _train(spec, device, cache, stop_after)
+    device = run_device() if device is None else device
+    path = (checkpoint_dir() if cache is None else Path(cache)) / entry_name(spec.key(), device)
+    with torch_threads(threads), cache_lock(path):
+        return _train(spec, device, path, stop_after)
 
 
-def _train(spec: TrainSpec, device, cache, stop_after) -> TrainedModel:
-    device = torch.device("cpu") if device is None else device
-    cache = checkpoint_dir() if cache is None else Path(cache)
-    path = cache / f"{spec.key()}.pt"
+def _train(spec: TrainSpec, device, path, stop_after) -> TrainedModel:
     data = make_dataset(spec)
     schedule = CosineSchedule(spec.T)
     features = torch.eye(data.n, device=device)
@@ -330,12 +322,13 @@ def _save(path: Path, net, opt, gen, step, history, train_seconds) -> None:
 _MEMO: dict[tuple[str, str], TrainedModel] = {}
 
 
-def trained_model(spec: TrainSpec, use_gpu: bool = False) -> TrainedModel:
+def trained_model(spec: TrainSpec) -> TrainedModel:
     """The fully trained model of ``spec``: from this process's memo, the checkpoint cache, or training.
 
-    Claims share models through this function, so a model is trained once per spec.
+    Claims share models through this function, so a model is trained once per spec.  The device is
+    the run's (:func:`reproduce.torch_runtime.run_device`).
     """
-    device = pick_device(use_gpu)
+    device = run_device()
     key = (spec.key(), str(device))
     if key not in _MEMO:
         _MEMO[key] = train(spec, device=device)
