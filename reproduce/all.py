@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -76,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
             "refuses to run on a tree whose code differs from the last commit.\n"
             "Exit status: 0 if every claim ran (a 'differs' verdict or a disagreement with the\n"
             "record is a finding), 1 if a claim raised, 2 for bad arguments or a refused --record,\n"
-            f"{EXIT_DISAGREES} with --strict if a claim does not agree with the record."
+            f"{EXIT_DISAGREES} with --strict if a claim does not agree with the record. --status exits 0 when\n"
+            "every job is done, 1 if one failed, 2 without a submission, 4 while jobs are queued or running."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -154,8 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="extend",
         default=[],
         metavar="KEY=VALUE",
-        help="SLURM settings for --executor slurm: partition, time (minutes), account, qos, constraint, "
-        "mem_gb, cpus_per_task, gpus_per_task (default 1), array_parallelism, exclude; repeatable",
+        help="SLURM settings for --executor slurm: partition, time (minutes per job, default 240), account, qos, "
+        "constraint, exclude, mem_gb (default 16), cpus_per_task (default 2), gpus_per_node (default 1 on "
+        "SLURM unless the device is cpu), array_parallelism (tasks of the array running at once); repeatable",
     )
     parser.add_argument(
         "--status",
@@ -241,9 +244,17 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         parser.error(str(exc))
     if gpus and args.device not in (None, "cuda"):
         parser.error(f"--gpus hands out CUDA devices; it cannot go with --device {args.device}.")
-    device = "cuda" if gpus else args.device
+    device = "cuda" if gpus else (args.device or os.environ.get(DEVICE_ENV) or PRESETS[args.preset].device)
+    if device not in DEVICES:
+        parser.error(f"${DEVICE_ENV} must be one of {', '.join(DEVICES)}, got {device!r}.")
     if args.slurm and args.executor == "local":
         parser.error("--slurm settings apply to --executor slurm or submitit-local.")
+    if args.executor != "local" and (args.jobs != 1 or gpus):
+        parser.error("--jobs and --gpus apply to --executor local; a cluster runs one training per task "
+                     "(--slurm array_parallelism=N sets how many at once).")
+    if args.record and args.preset != "paper" and device != PRESETS[args.preset].device:
+        parser.error(f"the {args.preset} record is made on the {PRESETS[args.preset].device}; drop --device/--gpus "
+                     f"(or ${DEVICE_ENV}).")
     if args.executor != "local" or args.status:
         from . import cluster
 
@@ -257,7 +268,7 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         try:
             check_gpus(gpus or ("0",))
         except ValueError as exc:
-            parser.error(str(exc) if gpus else "--device cuda was asked for, but torch sees no CUDA device.")
+            parser.error(str(exc) if gpus else "device cuda was asked for, but torch sees no CUDA device.")
     pool = all_claims() if claims is None else list(claims)
     try:
         chosen = select(args.only, pool)

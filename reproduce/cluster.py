@@ -11,9 +11,13 @@ run (:func:`reproduce.plan.make_plan`) and submits, through `submitit <https://g
    (reading the trained models), compares them with the record and, with ``--record``, writes
    ``results/<preset>/`` and the figures (and the checklist for the default preset).
 
-The command returns once the jobs are queued; they outlive the shell.  A task killed by the
-scheduler resumes from its last checkpoint when resubmitted (or when the evaluation job reaches the
-model: it trains what is missing, under the cache lock).  ``--status`` reads the submission record
+The command returns once the jobs are queued; they outlive the shell.  Models are checkpointed as
+they train: a task killed by the scheduler leaves its last checkpoint, the evaluation job (which
+starts whatever the array's outcome) trains what is missing from there, under the cache lock, and
+submitting the same command again plans the claims still missing and resumes each model where it
+stopped.  The locks are ``flock`` locks (:mod:`filelock`): the shared file system must support them
+(NFSv4 and most Lustre and GPFS mounts do; if yours does not, run the evaluation job after the array
+has finished, which the dependency already ensures on SLURM).  ``--status`` reads the submission record
 (``.cache/cluster/<preset>/latest.json``) and shows what is done, running and failed; the job logs
 are in the submission's folder beside it.
 
@@ -51,14 +55,18 @@ SETTINGS = {
     "exclude": ("slurm_exclude", str),
     "mem_gb": ("mem_gb", int),
     "cpus_per_task": ("cpus_per_task", int),
-    "gpus_per_task": ("gpus_per_node", int),
+    "gpus_per_node": ("gpus_per_node", int),
     "array_parallelism": ("slurm_array_parallelism", int),
 }
 """``--slurm KEY=VALUE`` keys: the submitit parameter each sets, and its type (``time`` in minutes)."""
 
-DEFAULTS = {"timeout_min": 240, "gpus_per_node": 1, "cpus_per_task": 2, "mem_gb": 16}
-"""Submitit parameters unless ``--slurm`` says otherwise (one GPU per training task on SLURM; the local
-executors take no GPU unless asked)."""
+DEFAULTS = {"timeout_min": 240, "cpus_per_task": 2, "mem_gb": 16}
+"""Submitit parameters unless ``--slurm`` says otherwise; on SLURM each job also asks for one GPU
+(``gpus_per_node=1``) unless the run's device is the CPU."""
+
+_FAILED_STATES = ("FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL",
+                  "DEADLINE")
+"""SLURM states of a job that ended without its result (``--status`` counts them as failed)."""
 
 _KINDS = {"slurm": "slurm", "submitit-local": "local", "debug": "debug"}
 
@@ -94,7 +102,7 @@ def parse_settings(items: Sequence[str]) -> dict:
             raise ValueError(f"unknown --slurm key {key!r}; known keys: {', '.join(SETTINGS)}.")
         name, kind = SETTINGS[key]
         if kind is int:
-            if not value.isdigit() or int(value) < (0 if key == "gpus_per_task" else 1):
+            if not value.isdigit() or int(value) < (0 if key == "gpus_per_node" else 1):
                 raise ValueError(f"--slurm {key} takes a positive integer, got {value!r}.")
             out[name] = int(value)
         else:
@@ -107,10 +115,12 @@ def submission_path(root: Path, preset: str) -> Path:
     return Path(root) / ".cache" / "cluster" / preset / "latest.json"
 
 
-def _executor(kind: str, folder: Path, parameters: dict, name: str, **extra):
+def _executor(kind: str, folder: Path, parameters: dict, name: str, device: str, **extra):
     submitit = require_submitit()
     executor = submitit.AutoExecutor(folder=str(folder), cluster=_KINDS[kind])
-    defaults = DEFAULTS if kind == "slurm" else {k: v for k, v in DEFAULTS.items() if k != "gpus_per_node"}
+    defaults = dict(DEFAULTS)
+    if kind == "slurm" and device != "cpu":
+        defaults["gpus_per_node"] = 1
     executor.update_parameters(**{**defaults, **parameters, **extra}, name=name)
     return executor
 
@@ -164,15 +174,14 @@ def submit_jobs(claims: Sequence[Claim], preset: Preset, kind: str, parameters: 
     root = Path(root)
     device = device or os.environ.get(DEVICE_ENV) or preset.device
     seed = preset.seed if seed is None else seed
-    os.environ[DEVICE_ENV] = device  # the jobs inherit the submitting environment
     plan = make_plan(claims, preset, seed, root, force, record)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     folder = submission_path(root, preset.name).parent / stamp
     print(plan.describe())
     trainings = []
     if plan.trainings:
-        array = _executor(kind, folder, parameters, f"reproduce-{preset.name}-train")
-        trainings = array.map_array(run_training, list(plan.trainings))
+        array = _executor(kind, folder, parameters, f"reproduce-{preset.name}-train", device)
+        trainings = array.map_array(run_training, list(plan.trainings), [device] * len(plan.trainings))
     extra = {}
     if trainings and kind == "slurm":
         extra["slurm_additional_parameters"] = {"dependency": "afterany:" + trainings[0].job_id.split("_")[0]}
@@ -180,7 +189,7 @@ def submit_jobs(claims: Sequence[Claim], preset: Preset, kind: str, parameters: 
     evaluation = None
     if ids:
         job = _executor(kind, folder, {**parameters, "slurm_array_parallelism": None}, f"reproduce-{preset.name}-claims",
-                        **extra)
+                        device, **extra)
         evaluation = job.submit(evaluate, ids, preset, seed, str(root), force, record, device, figures)
     state = {
         "executor": kind, "preset": preset.name, "folder": str(folder), "submitted": stamp, "device": device,
@@ -201,7 +210,10 @@ def _job_state(kind: str, folder: Path, job_id: str) -> tuple[str, str | None]:
             outcome, value = pickle.load(f)
         return ("done", None) if outcome == "success" else ("failed", str(value).strip().splitlines()[-1])
     if kind == "slurm":
-        return submitit.SlurmJob(folder, job_id).state.lower(), None
+        state = submitit.SlurmJob(folder, job_id).state
+        if state.split()[0] in _FAILED_STATES:
+            return "failed", f"SLURM state {state}; see the job's log in {folder}"
+        return state.lower(), None
     return "running or pending", None
 
 

@@ -11,20 +11,26 @@ A run of the selected claims is planned before anything is computed (:func:`make
   ``myopia.zero_inference_overhead``), evaluated alone at the end, on an otherwise idle machine;
 - claims whose result the machine-local cache already holds cost nothing and need no training.
 
-:func:`execute` runs the plan in ``jobs`` worker processes (:class:`concurrent.futures.ProcessPoolExecutor`,
-started with ``spawn`` so each worker imports torch afresh; with ``gpus`` each worker is handed one
-device through ``CUDA_VISIBLE_DEVICES`` before torch is imported), or in this process when
-``jobs == 1``.  Ready units are taken longest path first (a unit's cost plus the costliest unit
-waiting for it), estimated from the committed record's wall times.  Correctness does not rest on the
-plan: the trainers lock each cache entry (:func:`reproduce.torch_runtime.cache_lock`), so an
-evaluation whose model is still training elsewhere waits and loads it, and one whose model was never
-planned trains it.  Every unit is a function of its inputs alone (its seeds, one torch thread), so
-the measured values do not depend on ``jobs`` (tested).
+:func:`execute` runs the plan in ``jobs`` worker processes
+(:class:`concurrent.futures.ProcessPoolExecutor`, started with ``spawn`` so each worker imports torch
+afresh; with ``gpus`` each worker is handed one device through ``CUDA_VISIBLE_DEVICES`` before torch is
+imported), or in this process when ``jobs == 1``. Trainings use one torch thread each
+(:mod:`reproduce.torch_runtime`). Ready units are taken longest path first (a unit's cost plus the
+costliest unit waiting for it), estimated from the committed record's wall times. Correctness does not
+rest on the plan: the trainers lock each cache entry (:func:`reproduce.torch_runtime.cache_lock`), so
+an evaluation whose model is still training elsewhere waits and loads it, and one whose model was never
+planned trains it. Every unit is a function of its inputs alone (its seeds and thread counts), so the
+measured values do not depend on ``jobs`` (the quick-preset test trains everything once with ``jobs=2``
+and once with ``jobs=1``, into separate model caches, and compares). A worker that dies (killed, out of
+memory) breaks the pool: the units not yet finished are reported as errors, and the timing claims still
+run.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+from concurrent.futures.process import BrokenProcessPool
+import contextlib
 import multiprocessing
 import os
 import time
@@ -34,12 +40,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claims import Claim, Training
-from .paths import cached_result_path, result_path
+from .devices import DEVICE_ENV
+from .paths import REPO_ROOT, cached_result_path, result_path
 from .presets import Preset
 from .progress import task
 from .results import cache_key, claim_rng, load_result
 
-__all__ = ["Evaluation", "Plan", "execute", "make_plan", "parse_gpus"]
+__all__ = ["Evaluation", "Plan", "check_gpus", "execute", "make_plan", "parse_gpus", "run_evaluation", "run_training",
+           "scoped_environment"]
 
 _UNKNOWN_COST_S = 1.0
 """Cost assumed for a unit the record has no wall time for (only the order of units depends on it)."""
@@ -99,9 +107,13 @@ class Plan:
 
 
 def _recorded_wall(root: Path, preset: Preset, claim_id: str) -> float | None:
-    recorded = load_result(result_path(root, preset.name, claim_id))
-    wall = recorded.get("wall_s") if recorded else None
-    return float(wall) if isinstance(wall, (int, float)) and wall > 0 else None
+    """The wall time of the claim's record under ``root``, else under the package's own repository."""
+    for base in dict.fromkeys((Path(root), REPO_ROOT)):
+        recorded = load_result(result_path(base, preset.name, claim_id))
+        wall = recorded.get("wall_s") if recorded else None
+        if isinstance(wall, (int, float)) and wall > 0:
+            return float(wall)
+    return None
 
 
 def make_plan(claims: Sequence[Claim], preset: Preset, seed: int, root: Path, force: bool = False,
@@ -166,6 +178,24 @@ def check_gpus(gpus: Sequence[str]) -> None:
         raise ValueError(f"--gpus names device(s) {', '.join(missing)}, but torch sees {count} CUDA device(s).")
 
 
+def physical_gpus(gpus: Sequence[str]) -> tuple[str, ...]:
+    """The ``CUDA_VISIBLE_DEVICES`` entries of ``gpus``, which index the devices this process sees.
+
+    Under a scheduler that gives the job ``CUDA_VISIBLE_DEVICES=2,3``, ``--gpus 0,1`` means those two.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["CUDA_VISIBLE_DEVICES"] = "2,3"; physical_gpus(("1",)); del os.environ["CUDA_VISIBLE_DEVICES"]
+    ('3',)
+    """
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if not visible:
+        return tuple(gpus)
+    entries = [v.strip() for v in visible.split(",")]
+    return tuple(entries[int(g)] for g in gpus)
+
+
 # --- the work a unit does, in whichever process runs it -------------------------------------------------------------
 
 
@@ -176,10 +206,25 @@ def _init_worker(gpu_queue, environment: dict[str, str]) -> None:
         os.environ["CUDA_VISIBLE_DEVICES"] = gpu_queue.get()
 
 
-def run_training(training: Training) -> float:
-    """Train (or load) one model; its wall seconds."""
+@contextlib.contextmanager
+def scoped_environment(values: dict[str, str]):
+    """Set environment variables for the block (processes started inside inherit them); restore after."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_training(training: Training, device: str | None = None) -> float:
+    """Train (or load) one model, on ``device`` (``$REPRODUCE_DEVICE`` when ``None``); its wall seconds."""
     t0 = time.perf_counter()
-    with task(training.label):
+    with scoped_environment({} if device is None else {DEVICE_ENV: device}), task(training.label):
         training()
     return time.perf_counter() - t0
 
@@ -199,7 +244,7 @@ class _Inline(cf.Executor):
         future: cf.Future = cf.Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+        except Exception as exc:  # handed to the caller through the future; Ctrl-C stops the run
             future.set_exception(exc)
         return future
 
@@ -211,8 +256,9 @@ def _pool(jobs: int, gpus: Sequence[str], environment: dict[str, str]) -> cf.Exe
     queue = None
     if gpus:
         queue = ctx.Queue()
+        physical = physical_gpus(gpus)
         for i in range(jobs):
-            queue.put(gpus[i % len(gpus)])
+            queue.put(physical[i % len(physical)])
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                                   initargs=(queue, environment))
 
@@ -256,22 +302,29 @@ def execute(plan: Plan, jobs: int, evaluate_args: tuple, on_training: Callable, 
     ready = [("train", t.key) for t in plan.trainings] + [("eval", i) for i, n in waiting_for.items() if not n]
     started: dict[cf.Future, tuple] = {}
     begun: dict[tuple, float] = {}
+    broken = None  # a worker died (killed, out of memory): what is left is reported, not run
     with _pool(jobs, gpus, dict(environment or {})) as pool:
         while ready or started:
             ready.sort(key=lambda unit: -priority[unit])
             while ready and len(started) < jobs:
                 unit = ready.pop(0)
                 begun[unit] = time.perf_counter()
-                if unit[0] == "train":
-                    started[pool.submit(run_training, by_key[unit[1]])] = unit
+                if unit[0] == "eval" and on_start is not None:
+                    on_start(evaluations[unit[1]])
+                if broken is not None:
+                    future: cf.Future = cf.Future()
+                    future.set_exception(broken)
+                elif unit[0] == "train":
+                    future = pool.submit(run_training, by_key[unit[1]])
                 else:
-                    if on_start is not None:
-                        on_start(evaluations[unit[1]])
-                    started[pool.submit(run_evaluation, evaluations[unit[1]].claim, *evaluate_args)] = unit
+                    future = pool.submit(run_evaluation, evaluations[unit[1]].claim, *evaluate_args)
+                started[future] = unit
             done, _ = cf.wait(list(started), return_when=cf.FIRST_COMPLETED)
             for future in done:
                 unit = started.pop(future)
                 seconds = time.perf_counter() - begun[unit]
+                if isinstance(future.exception(), BrokenProcessPool):
+                    broken = broken or future.exception()
                 error = None if future.exception() is None else "".join(
                     traceback.format_exception(future.exception()))
                 if unit[0] == "train":
@@ -283,13 +336,16 @@ def execute(plan: Plan, jobs: int, evaluate_args: tuple, on_training: Callable, 
                                 ready.append(("eval", claim_id))
                 else:
                     on_evaluation(evaluations[unit[1]], None if error else future.result(), seconds, error)
+    # the timing claims, alone, in this process (on the first GPU of --gpus, if any)
+    alone_environment = {"CUDA_VISIBLE_DEVICES": physical_gpus(gpus)[0]} if gpus else {}
     for e in plan.evaluations:
         if e.alone:
             if on_start is not None:
                 on_start(e)
             t0 = time.perf_counter()
             try:
-                outcome, error = run_evaluation(e.claim, *evaluate_args), None
+                with scoped_environment(alone_environment):
+                    outcome, error = run_evaluation(e.claim, *evaluate_args), None
             except Exception:
                 outcome, error = None, traceback.format_exc()
             on_evaluation(e, outcome, time.perf_counter() - t0, error)

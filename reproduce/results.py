@@ -31,6 +31,7 @@ import numpy as np
 from .atomic import write_bytes_atomic
 from .fingerprint import closure_digests, code_fingerprint
 from .claims import Claim, Judgement, Measurement
+from .devices import DEVICE_ENV
 from .paths import REPO_ROOT
 from .presets import Preset
 
@@ -165,9 +166,13 @@ def cache_key(claim: Claim, preset: Preset, seed: int | None = None) -> str:
     """SHA-256 hex digest of :func:`config_hash` and the claim's code fingerprint.
 
     Two runs with the same key execute the same code on the same inputs: the local cache
-    reuses a result only when its key matches.
+    reuses a result only when its key matches.  A run whose models train on another device than
+    the CPU (``$REPRODUCE_DEVICE``, set by the runner) is keyed apart, since its last bits differ.
     """
     text = f"{config_hash(claim, preset, seed)}:{code_fingerprint(claim.module)}"
+    device = os.environ.get(DEVICE_ENV, "cpu")
+    if device != "cpu":
+        text += f":device={device}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -24,7 +24,6 @@ rerun that does not agree with the record, are findings, not errors.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -39,7 +38,7 @@ from .atomic import sha256_file, write_bytes_atomic
 from .claims import Claim
 from .paths import REPO_ROOT, cached_result_path, figures_dir, relative_posix, result_path, run_dir
 from .plotting import figure_source, stamp_source
-from .plan import execute, make_plan
+from .plan import execute, make_plan, scoped_environment
 from .presets import Preset, get_preset
 from .progress import format_seconds
 from .record import Agreement, compare
@@ -231,35 +230,25 @@ def run(
         if not isinstance(claim, Claim):
             raise TypeError(f"run() takes Claim objects, got {type(claim).__name__}.")
         claim.config_for(preset.name)
+    duplicated = sorted({c.id for c in claims if sum(d.id == c.id for d in claims) > 1})
+    if duplicated:
+        raise ValueError(f"run() takes each claim once; given twice: {', '.join(duplicated)}.")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be a positive integer, got {jobs!r}.")
     device = device or os.environ.get(DEVICE_ENV) or preset.device
     if device not in DEVICES:
         raise ValueError(f"device must be one of {DEVICES}, got {device!r}.")
+    if gpus and device == "cpu":
+        raise ValueError("gpus were given, but the device is the CPU; pass device='cuda'.")
     seed = preset.seed if seed is None else seed
     claim_rng(seed, "check.seed")  # validates the seed up front
     out = sys.stderr if progress is None else progress
     root = Path(root)
-    with _environment({DEVICE_ENV: device}):
+    with scoped_environment({DEVICE_ENV: device}):
         the_plan = make_plan(claims, preset, seed, root, force, record)
         out.write(the_plan.describe() + f"; {jobs} process(es)\n")
         out.flush()
         return _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs, gpus, device, out)
-
-
-@contextlib.contextmanager
-def _environment(values: dict[str, str]):
-    """Set environment variables for the block (workers inherit them); restore them after."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs, gpus, device, out) -> list[RunRecord]:

@@ -22,7 +22,7 @@ FAST = ["myopia.reff_bridge", "myopia.trained_lemma3_1"]  # one analytic claim, 
 
 def test_settings_map_to_submitit_parameters():
     assert cluster.parse_settings(["partition=gpu", "time=600", "account=lab", "array_parallelism=4",
-                                   "gpus_per_task=2"]) == {
+                                   "gpus_per_node=2"]) == {
         "slurm_partition": "gpu", "timeout_min": 600, "slurm_account": "lab", "slurm_array_parallelism": 4,
         "gpus_per_node": 2}
     for bad, message in (("partition", "KEY=VALUE"), ("walltime=5", "unknown --slurm key 'walltime'"),
@@ -38,7 +38,7 @@ def test_the_sbatch_scripts_of_a_slurm_submission(tmp_path, capsys):
         trainings, evaluation, folder = cluster.submit_jobs(
             select(FAST + ["myopia.trained_table2_chain"]), PRESETS["default"], "slurm",
             cluster.parse_settings(["partition=gpu", "time=90", "array_parallelism=2", "account=lab"]),
-            root=tmp_path, force=True)
+            root=tmp_path, force=True, device="auto")
         array_id = trainings[0].job_id.split("_")[0]
         assert len(trainings) == 9  # 3 replicates of one lemma model, 3 x (standard, weighted) chain models
         script = (folder / f"{array_id}_submission.sh").read_text()
@@ -54,17 +54,36 @@ def test_the_sbatch_scripts_of_a_slurm_submission(tmp_path, capsys):
             mock.set_job_state(job.job_id, "PENDING")
         assert cluster.status(tmp_path, "default") == 4
         assert "10 pending (of 10 job(s))" in capsys.readouterr().out
+        # a terminal state without a result counts as failed
+        mock.set_job_state(trainings[0].job_id, "TIMEOUT")
+        assert cluster.status(tmp_path, "default") == 1
+        assert re.search(rf"{trainings[0].job_id}: failed: graph .*: SLURM state TIMEOUT", capsys.readouterr().out)
     state = json.loads(cluster.submission_path(tmp_path, "default").read_text())
     assert state["evaluation"]["claims"] == sorted(FAST + ["myopia.trained_table2_chain"])
+    assert state["device"] == "auto"
 
 
-def test_debug_executor_runs_the_jobs_in_this_process(tmp_path):
+def test_a_cpu_submission_asks_for_no_gpu(tmp_path):
+    from submitit.slurm.test_slurm import mocked_slurm
+
+    with mocked_slurm():
+        trainings, _, folder = cluster.submit_jobs(select(FAST), PRESETS["default"], "slurm", {}, root=tmp_path,
+                                                   force=True, device="cpu")
+        script = (folder / f"{trainings[0].job_id.split('_')[0]}_submission.sh").read_text()
+    assert "--gpus-per-node" not in script and "#SBATCH --time=240\n" in script
+
+
+def test_debug_executor_runs_the_jobs_in_this_process(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.delenv("REPRODUCE_DEVICE", raising=False)
     trainings, evaluation, _ = cluster.submit_jobs(select(FAST), PRESETS["quick"], "debug",
                                                    {"timeout_min": 10}, root=tmp_path, force=True, record=True)
     assert [j.result() for j in trainings] and all(isinstance(j.result(), float) for j in trainings)
     assert evaluation.result() == {"myopia.reff_bridge": "reproduced", "myopia.trained_lemma3_1": "differs"}
     for claim_id in FAST:
         assert json.loads(result_path(tmp_path, "quick", claim_id).read_text())["claim_id"] == claim_id
+    assert "REPRODUCE_DEVICE" not in os.environ, "the jobs' device must not leak into the submitting process"
 
 
 def test_local_executor_jobs_bring_the_results_back(tmp_path, capsys):
@@ -93,6 +112,8 @@ def test_status_without_a_submission(tmp_path, capsys):
     (["--gpus", "0", "--device", "cpu"], "cannot go with --device cpu"),
     (["--slurm", "partition=gpu"], "apply to --executor slurm"),
     (["--executor", "slurm", "--slurm", "walltime=5"], "unknown --slurm key 'walltime'"),
+    (["--executor", "submitit-local", "--jobs", "2"], "--jobs and --gpus apply to --executor local"),
+    (["--record", "--device", "auto"], "the default record is made on the cpu"),
 ])
 def test_bad_cluster_arguments_stop_before_any_work(argv, message, capsys):
     from toy_claims import make_claim
@@ -113,6 +134,16 @@ def test_slurm_without_submitit_is_a_clear_error(monkeypatch, capsys):
         main(["--executor", "slurm"], claims=[make_claim()])
     assert stop.value.code == 2
     assert "pip install -c constraints.txt '.[cluster]'" in capsys.readouterr().err
+
+
+def test_a_bad_device_variable_is_a_clear_error(monkeypatch, capsys):
+    from toy_claims import make_claim
+
+    monkeypatch.setenv("REPRODUCE_DEVICE", "tpu")
+    with pytest.raises(SystemExit) as stop:
+        main([], claims=[make_claim()])
+    assert stop.value.code == 2
+    assert "$REPRODUCE_DEVICE must be one of cpu, cuda, auto, got 'tpu'" in capsys.readouterr().err
 
 
 def test_missing_gpu_is_a_clear_error(capsys):

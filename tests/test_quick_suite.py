@@ -10,10 +10,22 @@ from reproduce.registry import all_claims
 from reproduce.runner import run
 
 
-def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_path):
+def _fresh_model_caches(monkeypatch, folder):
+    """Empty checkpoint caches and in-process memos: the next run trains every model itself."""
+    import reproduce.myopia.graph_diffusion.training as graph_training
+    import reproduce.spectral_bias.trained_denoisers as trained_denoisers
+
+    monkeypatch.setenv("MYOPIA_CHECKPOINT_DIR", str(folder / "checkpoints"))
+    monkeypatch.setenv("SPECTRAL_CHECKPOINT_DIR", str(folder / "denoisers"))
+    monkeypatch.setattr(graph_training, "_MEMO", {})
+    monkeypatch.setattr(trained_denoisers, "_MEMO", {})
+
+
+def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_path, monkeypatch):
     claims = all_claims()
     assert claims, "no claims are registered"
     log = io.StringIO()
+    _fresh_model_caches(monkeypatch, tmp_path / "models_jobs2")
     first = run(claims, "quick", root=tmp_path, progress=log, record=True, jobs=2)
     errors = [f"{r.claim_id}:\n{r.error}" for r in first if r.status == "error"]
     assert not errors, "\n".join(errors)
@@ -23,6 +35,7 @@ def test_quick_preset_runs_every_claim_and_a_rerun_agrees_with_its_record(tmp_pa
         missing = [f for f in result["figures"] if not (tmp_path / f).is_file()]
         assert not missing, f"{claim.id}: missing figures {missing}"
 
+    _fresh_model_caches(monkeypatch, tmp_path / "models_jobs1")  # training is compared too, not just sampling
     second = run(claims, "quick", root=tmp_path, force=True, progress=log, jobs=1)
     assert [r.status for r in second] == ["computed"] * len(claims), log.getvalue()
     deterministic = {c.id for c in claims if c.deterministic}
