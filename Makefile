@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed
 # (on machines whose pip does not already find one).
 PIP_FLAGS ?=
 PYTEST_ARGS ?=
+# Worker processes of `make reproduce` / `make record` (python -m reproduce.all --jobs); the measured
+# values do not depend on it.
+JOBS ?= 2
 
 # Torch picks its vector kernels by CPU; on x86-64 we pin the AVX2 set, so that machines with
 # AVX-512 run the same kernels as those without (trained results then agree to the bit more often;
@@ -24,10 +27,10 @@ endif
 .PHONY: reproduce record quick test bench clean-venv
 
 reproduce: $(STAMP)
-	$(PY) -m reproduce.all --preset default
+	$(PY) -m reproduce.all --preset default --jobs $(JOBS)
 
 record: $(STAMP)
-	$(PY) -m reproduce.all --preset default --record
+	$(PY) -m reproduce.all --preset default --record --jobs $(JOBS)
 
 quick: $(STAMP)
 	$(PY) -m reproduce.all --preset quick
