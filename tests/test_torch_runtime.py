@@ -71,3 +71,13 @@ def test_cache_lock_makes_a_second_process_wait(tmp_path):
     finally:
         child.join(60)
     assert child.exitcode == 0
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available")
+def test_the_cuda_benchmark_says_when_there_is_no_gpu(capsys):
+    from reproduce.bench.denoisers import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--cuda"])
+    assert stop.value.code == 2
+    assert "--cuda needs a CUDA device, and torch sees none" in capsys.readouterr().err

@@ -6,6 +6,11 @@ UNet on 8x8 patches) with their batch sizes and 20-level Heun sampler, and print
 in the same process: one torch thread against two (the claims use one), the batched sampler (all
 samples of a record in one batch) against sampling in batches of 100, and the printed Gaussian MLP
 against the legacy residual MLP this package trained before (the ablation's ``legacy`` arm).
+
+``--cuda`` times the paper preset's Gaussian MLP instead (``d = 256``, nlayers 5, width 256, batch
+1024, the preset ``spectral.gaussian_mlp`` trains on a GPU) on the CPU with one thread and on CUDA,
+in the same process, and prints steps/s, samples/s and their ratios (issue 12, item 6: a prepared
+check of a few minutes for a machine with a GPU).
 """
 
 from __future__ import annotations
@@ -34,6 +39,51 @@ def _best(fn, repeats: int) -> float:
         fn()
         times.append(time.perf_counter() - t0)
     return min(times)
+
+
+def _synchronised(fn, device: torch.device):
+    """``fn`` followed by a CUDA synchronisation when ``device`` is CUDA (so a timing covers the work)."""
+    def run():
+        fn()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+    return run
+
+
+def paper_on_cuda(steps: int, samples: int, repeats: int) -> dict:
+    """Steps/s and samples/s of the paper preset's Gaussian MLP on the CPU (1 thread) and on CUDA."""
+    if not torch.cuda.is_available():
+        raise ValueError("--cuda needs a CUDA device, and torch sees none.")
+    exp = experiment("paper", "gaussian_mlp")
+    spec, shape = exp.train, (exp.data.dim,)
+    out = {}
+    for device in (torch.device("cpu"), torch.device("cuda")):
+        model = build_network(spec, shape).to(device)
+        gen = torch.Generator(device=device).manual_seed(0)
+        data = torch.randn((8192, *shape), generator=gen, device=device)
+        noise = torch.randn((samples, *shape), generator=gen, device=device)
+        opt = torch.optim.Adam(model.parameters(), lr=spec.lr)
+        sig = sigma_steps(spec.heun_steps)  # the levels stay on the CPU, as in training
+
+        def train():
+            for _ in range(steps):
+                idx = torch.randint(0, data.shape[0], (spec.batch,), generator=gen, device=device)
+                loss = edm_loss(model, data[idx], gen)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+
+        with torch_threads(1):
+            out[f"train_{device.type}"] = steps / _best(_synchronised(train, device), repeats)
+            out[f"sample_{device.type}"] = samples / _best(_synchronised(lambda: heun_sample(model, noise, sig), device),
+                                                         repeats)
+    print(f"paper gaussian_mlp (d = {exp.data.dim}, width {spec.width}, batch {spec.batch}, {spec.heun_steps}-level Heun; "
+          f"{torch.cuda.get_device_name(0)})")
+    _row("training, CPU 1 thread", out["train_cpu"], "steps/s")
+    _row("training, CUDA", out["train_cuda"], "steps/s", f"(CUDA / CPU = {out['train_cuda'] / out['train_cpu']:.1f}x)")
+    _row("sampling, CPU 1 thread", out["sample_cpu"], "samples/s")
+    _row("sampling, CUDA", out["sample_cuda"], "samples/s", f"(CUDA / CPU = {out['sample_cuda'] / out['sample_cpu']:.1f}x)")
+    return out
 
 
 def bench(name: str, steps: int, samples: int, repeats: int, variant: str = "printed") -> dict:
@@ -84,7 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=100, help="training steps per timing (default 100)")
     parser.add_argument("--samples", type=int, default=2000, help="samples per sampling timing (default 2000)")
     parser.add_argument("--repeats", type=int, default=3, help="timings per measurement; the minimum is reported (default 3)")
+    parser.add_argument("--cuda", action="store_true",
+                        help="time the paper preset's Gaussian MLP on the CPU and on CUDA instead (needs a GPU)")
     args = parser.parse_args(argv)
+    if args.cuda:
+        try:
+            paper_on_cuda(args.steps, args.samples, args.repeats)
+        except ValueError as exc:
+            parser.error(str(exc))
+        return 0
     print("EDM denoiser benchmark (CPU; min of repeats)")
     printed = bench("gaussian_mlp", args.steps, args.samples, args.repeats)
     legacy = bench("gaussian_mlp", args.steps, args.samples, args.repeats, variant="legacy")
