@@ -1,6 +1,7 @@
 """Run claims: compute (or reuse from the local cache), verify against the record, optionally record.
 
-For each claim, top to bottom:
+The run is planned first (:mod:`reproduce.plan`: the models the claims train, deduplicated, are
+trained ahead, in ``jobs`` processes).  Then, for each claim, as it is evaluated:
 
 1. announce ``[k/M] <id> ...`` with the wall time its last recorded run took;
 2. key the run with :func:`reproduce.results.cache_key` (claim id, version, seed, config and the
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import sys
 import time
 import traceback
@@ -230,7 +232,7 @@ def run(
         if not isinstance(claim, Claim):
             raise TypeError(f"run() takes Claim objects, got {type(claim).__name__}.")
         claim.config_for(preset.name)
-    duplicated = sorted({c.id for c in claims if sum(d.id == c.id for d in claims) > 1})
+    duplicated = sorted(i for i, n in Counter(c.id for c in claims).items() if n > 1)
     if duplicated:
         raise ValueError(f"run() takes each claim once; given twice: {', '.join(duplicated)}.")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
@@ -260,10 +262,12 @@ def _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs,
         for k in e.needs:
             first_reader.setdefault(k, e.claim.id)
     trained_s: dict[str, float] = {}
+    # the record as it was before this run (a --record run overwrites it claim by claim)
+    previous = {c.id: load_result(result_path(root, preset.name, c.id)) for c in claims}
 
     def finish(claim: Claim, outcome, seconds: float, error: str | None) -> None:
         head = f"[{order[claim.id]}/{total}] {claim.id}"
-        recorded = load_result(result_path(root, preset.name, claim.id))
+        recorded = previous[claim.id]
         agreement, result, written, status = None, None, False, "error"
         if error is None:
             status, result = outcome
@@ -300,7 +304,7 @@ def _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs,
         out.flush()
 
     def start(claim: Claim) -> None:
-        recorded = load_result(result_path(root, preset.name, claim.id))
+        recorded = previous[claim.id]
         last = recorded.get("wall_s") if recorded else None
         expected = f"last recorded run {format_seconds(last)}" if isinstance(last, (int, float)) else "not run before"
         out.write(f"[{order[claim.id]}/{total}] {claim.id} ... ({expected})\n")
