@@ -3,7 +3,8 @@
 #
 #   make reproduce   recompute every claim (default preset) and compare it with the record
 #   make record      recompute and store the results as the committed record (clean tree only)
-#   make test        the test suite (what CI runs)
+#   make test        the test suite (what CI runs; it includes ruff's lint and format checks)
+#   make format      fix what ruff can: lint fixes and formatting, in place
 
 PYTHON ?= python3
 VENV := .venv
@@ -24,7 +25,7 @@ ifeq ($(shell uname -m),x86_64)
 export ATEN_CPU_CAPABILITY ?= avx2
 endif
 
-.PHONY: reproduce record quick test bench clean-venv
+.PHONY: reproduce record quick test format bench clean-venv
 
 reproduce: $(STAMP)
 	$(PY) -m reproduce.all --preset default --jobs $(JOBS)
@@ -41,6 +42,10 @@ test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): treated as success."; \
 	  else exit $$rc; fi; }
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 bench: $(STAMP)
 	$(PY) -m reproduce.bench

@@ -29,14 +29,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .checklist import update_checklist
-from .devices import DEVICE_ENV, DEVICES
-from .plan import check_gpus, parse_gpus
 from .claims import Claim
-from .paths import REPO_ROOT, checklist_path, figures_dir, results_dir, run_dir
+from .devices import DEVICE_ENV, DEVICES
+from .paths import REPO_ROOT, figures_dir, results_dir, root_argument, run_dir, writable_root
+from .plan import check_gpus, parse_gpus
 from .presets import PRESETS, Preset
 from .progress import format_seconds
 from .registry import all_claims, select
-from .results import load_results, provenance
+from .results import provenance
 from .runner import RunRecord, run
 
 __all__ = ["EXIT_DISAGREES", "build_parser", "main"]
@@ -102,7 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed", type=int, default=None, metavar="N", help="master seed replacing the preset's (enters the cache key)"
     )
     parser.add_argument(
-        "--root", type=Path, default=REPO_ROOT, metavar="DIR", help="repository root for results/, figures/ and .cache/"
+        "--root",
+        type=root_argument,
+        default=REPO_ROOT,
+        metavar="DIR",
+        help="repository root for results/, figures/ and .cache/ (default: this checkout); checked to be a "
+        "writable folder before any work",
     )
     parser.add_argument(
         "--replicates",
@@ -250,11 +255,15 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
     if args.slurm and args.executor == "local":
         parser.error("--slurm settings apply to --executor slurm or submitit-local.")
     if args.executor != "local" and (args.jobs != 1 or gpus):
-        parser.error("--jobs and --gpus apply to --executor local; a cluster runs one training per task "
-                     "(--slurm array_parallelism=N sets how many at once).")
+        parser.error(
+            "--jobs and --gpus apply to --executor local; a cluster runs one training per task "
+            "(--slurm array_parallelism=N sets how many at once)."
+        )
     if args.record and args.preset != "paper" and device != PRESETS[args.preset].device:
-        parser.error(f"the {args.preset} record is made on the {PRESETS[args.preset].device}; drop --device/--gpus "
-                     f"(or ${DEVICE_ENV}).")
+        parser.error(
+            f"the {args.preset} record is made on the {PRESETS[args.preset].device}; drop --device/--gpus "
+            f"(or ${DEVICE_ENV})."
+        )
     if args.executor != "local" or args.status:
         from . import cluster
 
@@ -280,6 +289,11 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         return 0
     if args.status:
         return cluster.status(args.root, args.preset)
+    try:
+        writable_root(args.root)
+    except ValueError as exc:
+        print(f"{parser.prog}: error: {exc}", file=sys.stderr)
+        return 2
     if args.record:
         dirty = provenance()["git_dirty"]
         if dirty:
@@ -295,12 +309,24 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
             print("warning: not a git checkout; the record cannot name the commit that made it.", file=sys.stderr)
     preset = dataclasses.replace(PRESETS[args.preset], replicates=args.replicates, records=args.records)
     if args.record and preset.overrides and preset.name == "default":
-        print(f"{parser.prog}: error: the default record is made without budget overrides; drop --replicates/--records.",
-              file=sys.stderr)
+        print(
+            f"{parser.prog}: error: the default record is made without budget overrides; drop --replicates/--records.",
+            file=sys.stderr,
+        )
         return 2
     if args.executor != "local":
-        return cluster.submit(chosen, preset, args.executor, slurm, root=args.root, seed=args.seed,
-                              force=args.force, record=args.record, device=device, figures=not args.no_figures)
+        return cluster.submit(
+            chosen,
+            preset,
+            args.executor,
+            slurm,
+            root=args.root,
+            seed=args.seed,
+            force=args.force,
+            record=args.record,
+            device=device,
+            figures=not args.no_figures,
+        )
     t0 = time.perf_counter()
     records = run(
         chosen,

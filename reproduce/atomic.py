@@ -47,9 +47,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> Path:
         raise TypeError(f"write_bytes_atomic() needs bytes, got {type(data).__name__}.")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = tempfile.NamedTemporaryFile(
-        mode="wb", delete=False, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+    tmp = tempfile.NamedTemporaryFile(mode="wb", delete=False, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with tmp:
             tmp.write(data)

@@ -37,7 +37,7 @@ from typing import Any
 from .atomic import sha256_file, write_text_atomic
 from .claims import VERDICTS, Claim
 from .fingerprint import closure_digests, code_fingerprint
-from .paths import REPO_ROOT, checklist_path, discussion_path, result_path, results_dir
+from .paths import REPO_ROOT, checklist_path, discussion_path, result_path, results_dir, root_argument
 from .plotting import figure_source
 from .presets import PRESETS
 from .registry import all_claims
@@ -66,8 +66,17 @@ PAPERS = {
 }
 """Display name of each claim-id prefix."""
 
-_COLUMNS = ("claim", "paper & location", "statement", "paper value", "our value", "verdict", "paper preset", "figure",
-            "command")
+_COLUMNS = (
+    "claim",
+    "paper & location",
+    "statement",
+    "paper value",
+    "our value",
+    "verdict",
+    "paper preset",
+    "figure",
+    "command",
+)
 
 _HEADER = """# Paper claims: status
 
@@ -130,7 +139,11 @@ def _paper_cell(result: dict | None) -> str:
         return "—"
     overrides = result.get("overrides") or {}
     ran = ", ".join(f"{k} {v}" for k, v in overrides.items())
-    note = f" (budget override: {ran}; `--preset paper{''.join(f' --{k} {v}' for k, v in overrides.items())}`)" if ran else ""
+    note = (
+        f" (budget override: {ran}; `--preset paper{''.join(f' --{k} {v}' for k, v in overrides.items())}`)"
+        if ran
+        else ""
+    )
     return f"**{verdict_label(result)}**: {result.get('headline', '')}{note}"
 
 
@@ -297,8 +310,10 @@ def _code_problem(claim: Claim, result: dict) -> str | None:
         return None
     old, new = code.get("modules", {}), closure_digests(claim.module)
     changed = sorted(m for m in set(old) | set(new) if old.get(m) != new.get(m))
-    what = f"modules changed since it was recorded: {', '.join(changed)}" if changed else (
-        "numpy/scipy/torch versions differ from those it was recorded with"
+    what = (
+        f"modules changed since it was recorded: {', '.join(changed)}"
+        if changed
+        else ("numpy/scipy/torch versions differ from those it was recorded with")
     )
     return f"{claim.id}: stale result, the code it runs differs from the record's ({what})."
 
@@ -421,7 +436,9 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
             "reproduce/discussion.md (placeholders filled from the result files)."
         ),
     )
-    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this checkout)")
+    parser.add_argument(
+        "--root", type=root_argument, default=REPO_ROOT, help="repository root (default: this checkout)"
+    )
     parser.add_argument(
         "--check",
         action="store_true",

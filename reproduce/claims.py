@@ -14,8 +14,8 @@ only, ``judge`` applies a stated tolerance to them.  A verdict can therefore be 
 from __future__ import annotations
 
 import dataclasses
-import re
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,8 +97,10 @@ class Judgement:
         if not self.reason:
             raise ValueError("a judgement needs a reason.")
         if self.prediction is not None and (self.verdict != "extension" or self.prediction not in PREDICTIONS):
-            raise ValueError(f"only an extension reports a prediction, one of {PREDICTIONS}; got verdict "
-                             f"{self.verdict!r} with prediction {self.prediction!r}.")
+            raise ValueError(
+                f"only an extension reports a prediction, one of {PREDICTIONS}; got verdict "
+                f"{self.verdict!r} with prediction {self.prediction!r}."
+            )
 
     @property
     def label(self) -> str:

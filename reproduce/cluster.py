@@ -43,8 +43,17 @@ from .plan import make_plan, run_training
 from .presets import Preset
 from .results import write_json_atomic
 
-__all__ = ["DEFAULTS", "SETTINGS", "evaluate", "parse_settings", "require_submitit", "status", "submission_path", "submit",
-           "submit_jobs"]
+__all__ = [
+    "DEFAULTS",
+    "SETTINGS",
+    "evaluate",
+    "parse_settings",
+    "require_submitit",
+    "status",
+    "submission_path",
+    "submit",
+    "submit_jobs",
+]
 
 SETTINGS = {
     "partition": ("slurm_partition", str),
@@ -64,8 +73,7 @@ DEFAULTS = {"timeout_min": 240, "cpus_per_task": 2, "mem_gb": 16}
 """Submitit parameters unless ``--slurm`` says otherwise; on SLURM each job also asks for one GPU
 (``gpus_per_node=1``) unless the run's device is the CPU."""
 
-_FAILED_STATES = ("FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL",
-                  "DEADLINE")
+_FAILED_STATES = ("FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "PREEMPTED", "BOOT_FAIL", "DEADLINE")
 """SLURM states of a job that ended without its result (``--status`` counts them as failed)."""
 
 _KINDS = {"slurm": "slurm", "submitit-local": "local", "debug": "debug"}
@@ -125,8 +133,16 @@ def _executor(kind: str, folder: Path, parameters: dict, name: str, device: str,
     return executor
 
 
-def evaluate(claim_ids: Sequence[str], preset: Preset, seed: int | None, root: str, force: bool, record: bool,
-             device: str, figures: bool) -> dict:
+def evaluate(
+    claim_ids: Sequence[str],
+    preset: Preset,
+    seed: int | None,
+    root: str,
+    force: bool,
+    record: bool,
+    device: str,
+    figures: bool,
+) -> dict:
     """The evaluation job: run the claims in this process (their models trained by the array), record.
 
     Returns ``{claim id: verdict or "error"}``; raises when a claim raised, so the job reads as failed.
@@ -136,8 +152,16 @@ def evaluate(claim_ids: Sequence[str], preset: Preset, seed: int | None, root: s
     from .runner import run
 
     by_id = {c.id: c for c in all_claims()}
-    records = run([by_id[i] for i in claim_ids], preset, root=Path(root), force=force, seed=seed, figures=figures,
-                  record=record, device=device)
+    records = run(
+        [by_id[i] for i in claim_ids],
+        preset,
+        root=Path(root),
+        force=force,
+        seed=seed,
+        figures=figures,
+        record=record,
+        device=device,
+    )
     if record and preset.name == "default":
         update_checklist(Path(root))
     outcome = {r.claim_id: r.verdict if r.status != "error" else "error" for r in records}
@@ -147,27 +171,59 @@ def evaluate(claim_ids: Sequence[str], preset: Preset, seed: int | None, root: s
     return outcome
 
 
-def submit(claims: Sequence[Claim], preset: Preset, kind: str, parameters: dict, *, root: Path = REPO_ROOT,
-           seed: int | None = None, force: bool = False, record: bool = False, device: str | None = None,
-           figures: bool = True) -> int:
+def submit(
+    claims: Sequence[Claim],
+    preset: Preset,
+    kind: str,
+    parameters: dict,
+    *,
+    root: Path = REPO_ROOT,
+    seed: int | None = None,
+    force: bool = False,
+    record: bool = False,
+    device: str | None = None,
+    figures: bool = True,
+) -> int:
     """Plan ``claims``, submit the trainings (one job array) and the evaluation job; exit status 0.
 
     ``kind`` is ``"slurm"``, ``"submitit-local"`` or ``"debug"`` (submitit's in-process executor);
     ``parameters`` are submitit parameters (:func:`parse_settings`).  The submission is described in
     :func:`submission_path` for :func:`status`.
     """
-    trainings, evaluation, folder = submit_jobs(claims, preset, kind, parameters, root=root, seed=seed, force=force,
-                                                record=record, device=device, figures=figures)
+    trainings, evaluation, folder = submit_jobs(
+        claims,
+        preset,
+        kind,
+        parameters,
+        root=root,
+        seed=seed,
+        force=force,
+        record=record,
+        device=device,
+        figures=figures,
+    )
     array = f" as job array {trainings[0].job_id.split('_')[0]}" if trainings else ""
     evaluated = f" and the claim evaluations as job {evaluation.job_id}" if evaluation else ""
-    print(f"submitted {len(trainings)} training task(s){array}{evaluated} ({kind}); logs in {folder}.\n"
-          f"Follow them with: python -m reproduce.all --preset {preset.name} --status")
+    print(
+        f"submitted {len(trainings)} training task(s){array}{evaluated} ({kind}); logs in {folder}.\n"
+        f"Follow them with: python -m reproduce.all --preset {preset.name} --status"
+    )
     return 0
 
 
-def submit_jobs(claims: Sequence[Claim], preset: Preset, kind: str, parameters: dict, *, root: Path = REPO_ROOT,
-                seed: int | None = None, force: bool = False, record: bool = False, device: str | None = None,
-                figures: bool = True):
+def submit_jobs(
+    claims: Sequence[Claim],
+    preset: Preset,
+    kind: str,
+    parameters: dict,
+    *,
+    root: Path = REPO_ROOT,
+    seed: int | None = None,
+    force: bool = False,
+    record: bool = False,
+    device: str | None = None,
+    figures: bool = True,
+):
     """What :func:`submit` does, returning ``(training jobs, evaluation job or None, folder)`` (submitit jobs)."""
     if kind not in _KINDS:
         raise ValueError(f"executor must be one of {tuple(_KINDS)}, got {kind!r}.")
@@ -188,11 +244,21 @@ def submit_jobs(claims: Sequence[Claim], preset: Preset, kind: str, parameters: 
     ids = [e.claim.id for e in plan.evaluations]
     evaluation = None
     if ids:
-        job = _executor(kind, folder, {**parameters, "slurm_array_parallelism": None}, f"reproduce-{preset.name}-claims",
-                        device, **extra)
+        job = _executor(
+            kind,
+            folder,
+            {**parameters, "slurm_array_parallelism": None},
+            f"reproduce-{preset.name}-claims",
+            device,
+            **extra,
+        )
         evaluation = job.submit(evaluate, ids, preset, seed, str(root), force, record, device, figures)
     state = {
-        "executor": kind, "preset": preset.name, "folder": str(folder), "submitted": stamp, "device": device,
+        "executor": kind,
+        "preset": preset.name,
+        "folder": str(folder),
+        "submitted": stamp,
+        "device": device,
         "trainings": [{"job": j.job_id, "label": t.label} for j, t in zip(trainings, plan.trainings)],
         "evaluation": None if evaluation is None else {"job": evaluation.job_id, "claims": ids},
         "cached": list(plan.cached),

@@ -15,7 +15,9 @@ Layout under ``root``::
 
 from __future__ import annotations
 
+import argparse
 import os
+import tempfile
 from pathlib import Path
 
 __all__ = [
@@ -112,3 +114,39 @@ def relative_posix(path: Path, root: Path) -> str:
         return resolved.relative_to(base).as_posix()
     except ValueError:
         raise ValueError(f"path {path} lies outside the repository root {root}.") from None
+
+
+def writable_root(value: str | Path) -> Path:
+    """A ``--root`` folder checked before any work: a directory (created if missing) we can write in.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is empty, names a file, or the folder cannot be created or written.
+
+    Examples
+    --------
+    >>> writable_root("")
+    Traceback (most recent call last):
+    ...
+    ValueError: the root folder must not be empty (use . for the current folder).
+    """
+    if not str(value).strip():
+        raise ValueError("the root folder must not be empty (use . for the current folder).")
+    root = Path(value)
+    if root.exists() and not root.is_dir():
+        raise ValueError(f"the root {str(root)!r} is a file, not a folder.")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=root):
+            pass
+    except OSError as err:
+        raise ValueError(f"cannot write in the root folder {str(root)!r}: {err.strerror or err}.") from None
+    return root
+
+
+def root_argument(value: str) -> Path:
+    """``argparse`` type of a ``--root`` option: any non-blank path (``Path("")`` would silently be ``.``)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the root folder must not be empty (use . for the current folder)")
+    return Path(value)

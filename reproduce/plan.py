@@ -29,13 +29,13 @@ run.
 from __future__ import annotations
 
 import concurrent.futures as cf
-from concurrent.futures.process import BrokenProcessPool
 import contextlib
 import multiprocessing
 import os
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,8 +46,17 @@ from .presets import Preset
 from .progress import task
 from .results import cache_key, claim_rng, load_result
 
-__all__ = ["Evaluation", "Plan", "check_gpus", "execute", "make_plan", "parse_gpus", "run_evaluation", "run_training",
-           "scoped_environment"]
+__all__ = [
+    "Evaluation",
+    "Plan",
+    "check_gpus",
+    "execute",
+    "make_plan",
+    "parse_gpus",
+    "run_evaluation",
+    "run_training",
+    "scoped_environment",
+]
 
 _UNKNOWN_COST_S = 1.0
 """Cost assumed for a unit the record has no wall time for (only the order of units depends on it)."""
@@ -101,9 +110,11 @@ class Plan:
     def describe(self) -> str:
         """One line: what will run."""
         alone = sum(e.alone for e in self.evaluations)
-        return (f"plan: {len(self.trainings)} training run(s) ({self.requested} listed by the claims, shared models "
-                f"once), {len(self.evaluations) - alone} claim evaluation(s), {alone} timing claim(s) alone at the "
-                f"end; {len(self.cached)} claim(s) from the local cache")
+        return (
+            f"plan: {len(self.trainings)} training run(s) ({self.requested} listed by the claims, shared models "
+            f"once), {len(self.evaluations) - alone} claim evaluation(s), {alone} timing claim(s) alone at the "
+            f"end; {len(self.cached)} claim(s) from the local cache"
+        )
 
 
 def _recorded_wall(root: Path, preset: Preset, claim_id: str) -> float | None:
@@ -116,8 +127,9 @@ def _recorded_wall(root: Path, preset: Preset, claim_id: str) -> float | None:
     return None
 
 
-def make_plan(claims: Sequence[Claim], preset: Preset, seed: int, root: Path, force: bool = False,
-              record: bool = False) -> Plan:
+def make_plan(
+    claims: Sequence[Claim], preset: Preset, seed: int, root: Path, force: bool = False, record: bool = False
+) -> Plan:
     """The plan of running ``claims`` under ``preset`` with master ``seed`` (nothing is computed).
 
     A claim's trainings come from ``claim.trainings(config, claim_rng(seed, id))``, the generator its
@@ -130,11 +142,14 @@ def make_plan(claims: Sequence[Claim], preset: Preset, seed: int, root: Path, fo
     costs: dict[tuple, float] = {}
     evaluations, cached, requested = [], [], 0
     for claim in claims:
-        if not force and usable(load_result(cached_result_path(root, preset.name, claim.id)),
-                                cache_key(claim, preset, seed), record):
+        if not force and usable(
+            load_result(cached_result_path(root, preset.name, claim.id)), cache_key(claim, preset, seed), record
+        ):
             cached.append(claim.id)
             continue
-        needed = [] if claim.trainings is None else list(claim.trainings(claim.configure(preset), claim_rng(seed, claim.id)))
+        needed = (
+            [] if claim.trainings is None else list(claim.trainings(claim.configure(preset), claim_rng(seed, claim.id)))
+        )
         for t in needed:
             if not isinstance(t, Training):
                 raise TypeError(f"{claim.id}: trainings() must return Training objects, got {type(t).__name__}.")
@@ -259,13 +274,21 @@ def _pool(jobs: int, gpus: Sequence[str], environment: dict[str, str]) -> cf.Exe
         physical = physical_gpus(gpus)
         for i in range(jobs):
             queue.put(physical[i % len(physical)])
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                                  initargs=(queue, environment))
+    return cf.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(queue, environment)
+    )
 
 
-def execute(plan: Plan, jobs: int, evaluate_args: tuple, on_training: Callable, on_evaluation: Callable,
-            gpus: Sequence[str] = (), environment: dict[str, str] | None = None,
-            on_start: Callable | None = None) -> None:
+def execute(
+    plan: Plan,
+    jobs: int,
+    evaluate_args: tuple,
+    on_training: Callable,
+    on_evaluation: Callable,
+    gpus: Sequence[str] = (),
+    environment: dict[str, str] | None = None,
+    on_start: Callable | None = None,
+) -> None:
     """Run ``plan`` in ``jobs`` processes (this one when ``jobs == 1``).
 
     Parameters
@@ -325,8 +348,7 @@ def execute(plan: Plan, jobs: int, evaluate_args: tuple, on_training: Callable, 
                 seconds = time.perf_counter() - begun[unit]
                 if isinstance(future.exception(), BrokenProcessPool):
                     broken = broken or future.exception()
-                error = None if future.exception() is None else "".join(
-                    traceback.format_exception(future.exception()))
+                error = None if future.exception() is None else "".join(traceback.format_exception(future.exception()))
                 if unit[0] == "train":
                     on_training(by_key[unit[1]], seconds, error)
                     for claim_id, needs in waiting_for.items():

@@ -6,7 +6,7 @@ the result file on disk, so a figure can never silently lag behind its numbers.
 
 The runner writes the final result file after the figure function has run (the result
 lists the figures), then calls :func:`stamp_source` on each PNG.  Claim authors therefore
-only call ``save_figure(fig, out_dir / "<claim_id>.png")`` and return the paths.
+only call ``save_figure(fig, figure_path(result, out_dir))`` and return the paths.
 
 Importing this module selects the non-interactive Agg backend and a readable style.
 """
@@ -27,8 +27,10 @@ from matplotlib.figure import Figure  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from .atomic import write_bytes_atomic  # noqa: E402
+from .replicates import Z_99  # noqa: E402,F401  (re-exported for the figures' error bars)
 
 __all__ = ["DPI", "STYLE", "figure_source", "save_figure", "stamp_source"]
+
 
 DPI = 150
 """Resolution of every saved figure."""
@@ -90,6 +92,22 @@ def save_figure(fig: Figure, path: Path, source: str | None = None) -> Path:
         if isinstance(fig, Figure):
             plt.close(fig)
     return path
+
+
+def figure_path(result, out_dir: Path, variant: str | None = None) -> Path:
+    """Where a claim's figure goes: ``<out_dir>/<claim_id>.png``, or ``<claim_id>_<variant>.png``.
+
+    The name comes from ``result["claim_id"]``, so a figure cannot be filed under another claim.
+
+    Examples
+    --------
+    >>> figure_path({"claim_id": "myopia.reff_bridge"}, Path("figures")).as_posix()
+    'figures/myopia.reff_bridge.png'
+    >>> figure_path({"claim_id": "spectral.image_mlp"}, Path("figures"), "digits").name
+    'spectral.image_mlp_digits.png'
+    """
+    name = result["claim_id"] if not variant else f"{result['claim_id']}_{variant}"
+    return Path(out_dir) / f"{name}.png"
 
 
 def figure_source(path: Path) -> str | None:

@@ -20,10 +20,14 @@ from collections.abc import Sequence
 import numpy as np
 from scipy import stats
 
-__all__ = ["LEVEL", "interval", "master_seed", "replicate_seeds"]
+__all__ = ["LEVEL", "Z_99", "interval", "master_seed", "replicate_seeds"]
 
 LEVEL = 0.95
 """Coverage of every interval the trained claims report."""
+
+Z_99 = float(stats.norm.ppf(0.995))
+"""Two-sided 99% quantile of the normal distribution (2.5758...): the half-width, in standard
+errors, of every 99% band (paper-vs-ours tolerances, error bars of proportions in figures)."""
 
 
 def master_seed(rng: np.random.Generator) -> int:
@@ -94,8 +98,14 @@ def interval(values, level: float = LEVEL) -> dict:
         raise ValueError(f"interval needs at least one finite value in a 1-D array, got {values!r}.")
     if not 0 < level < 1:
         raise ValueError(f"level must lie in (0, 1), got {level!r}.")
-    out = {"values": [float(v) for v in x], "n": int(x.size), "mean": float(x.mean()), "sd": None, "low": None,
-           "high": None}
+    out = {
+        "values": [float(v) for v in x],
+        "n": int(x.size),
+        "mean": float(x.mean()),
+        "sd": None,
+        "low": None,
+        "high": None,
+    }
     if x.size >= 2:
         sd = float(x.std(ddof=1))
         half = float(stats.t.ppf(0.5 + level / 2, x.size - 1)) * sd / np.sqrt(x.size)

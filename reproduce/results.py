@@ -29,9 +29,9 @@ from typing import Any
 import numpy as np
 
 from .atomic import write_bytes_atomic
-from .fingerprint import closure_digests, code_fingerprint
 from .claims import Claim, Judgement, Measurement
 from .devices import DEVICE_ENV
+from .fingerprint import closure_digests, code_fingerprint
 from .paths import REPO_ROOT
 from .presets import Preset
 
@@ -231,9 +231,7 @@ def load_results(directory: Path) -> list[dict]:
 
 def _git(*args: str) -> str | None:
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout if done.returncode == 0 else None

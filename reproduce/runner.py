@@ -25,12 +25,13 @@ rerun that does not agree with the record, are findings, not errors.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-from collections import Counter
 import sys
 import time
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,14 +39,14 @@ from typing import TextIO
 
 from .atomic import sha256_file, write_bytes_atomic
 from .claims import Claim
+from .devices import DEVICE_ENV, DEVICES
 from .paths import REPO_ROOT, cached_result_path, figures_dir, relative_posix, result_path, run_dir
-from .plotting import figure_source, stamp_source
 from .plan import execute, make_plan, scoped_environment
+from .plotting import figure_source, stamp_source
 from .presets import Preset, get_preset
 from .progress import format_seconds
 from .record import Agreement, compare
-from .devices import DEVICE_ENV, DEVICES
-from .results import build_result, cache_key, claim_rng, dumps, load_result, verdict_label, write_json_atomic
+from .results import build_result, cache_key, claim_rng, dumps, load_result, verdict_label
 
 __all__ = ["STATUSES", "RunRecord", "obtain", "run", "usable"]
 
@@ -96,11 +97,17 @@ def _draw(claim: Claim, result: dict, out_dir: Path, root: Path) -> list[str]:
 
 
 def _store(result: dict, path: Path, root: Path) -> None:
-    """Write ``result`` and stamp its figures with the digest of the written bytes."""
-    write_json_atomic(path, result)
-    digest = sha256_file(path)
+    """Stamp ``result``'s figures with the digest of its bytes, then write it.
+
+    In this order a figure that cannot be stamped (unwritable, not a PNG) leaves no new result
+    behind: the claim fails and is computed again next time, rather than being reused with a
+    figure that does not match it.
+    """
+    data = dumps(result).encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()
     for name in result["figures"]:
         stamp_source(root / name, digest)
+    write_bytes_atomic(path, data)
 
 
 def _figures_stale(result: dict, path: Path, root: Path) -> bool:
@@ -320,7 +327,14 @@ def _execute(the_plan, claims, preset, seed, root, force, figures, record, jobs,
             except Exception:
                 outcome, error = None, traceback.format_exc()
             finish(claim, outcome, time.perf_counter() - t0, error)
-    execute(the_plan, jobs, (preset, seed, root, force, figures, record), on_training,
-            lambda e, outcome, seconds, error: finish(e.claim, outcome, seconds, error),
-            gpus=gpus, environment={DEVICE_ENV: device}, on_start=lambda e: start(e.claim))
+    execute(
+        the_plan,
+        jobs,
+        (preset, seed, root, force, figures, record),
+        on_training,
+        lambda e, outcome, seconds, error: finish(e.claim, outcome, seconds, error),
+        gpus=gpus,
+        environment={DEVICE_ENV: device},
+        on_start=lambda e: start(e.claim),
+    )
     return [by_id[c.id] for c in claims]

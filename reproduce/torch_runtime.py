@@ -17,21 +17,59 @@ denoisers of :mod:`reproduce.spectral_bias`), so that one policy holds everywher
   loads what the first saved).
 - **initialisation**: :func:`seeded` runs module constructors, which draw from torch's global
   generator, on a private copy of it, so a network is a function of its seed alone.
+- **checkpoints**: one folder per model family (:func:`checkpoint_dir`, moved as a whole by
+  ``$REPRODUCE_CHECKPOINT_DIR``), one content key per model (:func:`spec_key`: the spec, the
+  checkpoint format, the training code's fingerprint and, where given, the training data), and a
+  safe save/load pair.  :func:`save_checkpoint` writes atomically; :func:`load_checkpoint` reads
+  with ``weights_only=True`` (a file planted under a checkpoint's name cannot run code), discards
+  an unreadable, truncated or incomplete file with a warning so that the model is retrained, and
+  removes the temporary files an interrupted write left beside the entry.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
+import io
+import json
 import os
+import warnings
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import torch
 from filelock import FileLock
 
+from reproduce.atomic import write_bytes_atomic
 from reproduce.devices import DEVICE_ENV, DEVICES
+from reproduce.fingerprint import code_fingerprint
+from reproduce.paths import REPO_ROOT
 
-__all__ = ["DEVICES", "DEVICE_ENV", "cache_lock", "cpu_threads", "entry_name", "pick_device", "run_device", "seeded",
-           "torch_threads"]
+__all__ = [
+    "CHECKPOINT_ENV",
+    "DEVICES",
+    "DEVICE_ENV",
+    "cache_lock",
+    "checkpoint_dir",
+    "cpu_threads",
+    "entry_name",
+    "load_checkpoint",
+    "pick_device",
+    "run_device",
+    "save_checkpoint",
+    "seeded",
+    "spec_key",
+    "torch_threads",
+]
+
+CHECKPOINT_ENV = "REPRODUCE_CHECKPOINT_DIR"
+"""Environment variable that moves every checkpoint folder (default ``<repo>/.cache/checkpoints``)."""
+
+CHECKPOINT_FAMILIES = ("graph_diffusion", "denoisers")
+"""The model families with a checkpoint folder of their own."""
 
 
 def cpu_threads() -> int:
@@ -115,3 +153,113 @@ def seeded(seed: int):
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
         yield
+
+
+def checkpoint_dir(family: str) -> Path:
+    """The checkpoint folder of a model family: ``<$REPRODUCE_CHECKPOINT_DIR or .cache/checkpoints>/<family>``.
+
+    Examples
+    --------
+    >>> import os
+    >>> CHECKPOINT_ENV in os.environ or checkpoint_dir("denoisers").parts[-2:] == ("checkpoints", "denoisers")
+    True
+    """
+    if family not in CHECKPOINT_FAMILIES:
+        raise ValueError(f"unknown model family {family!r}; choose one of {', '.join(CHECKPOINT_FAMILIES)}.")
+    root = os.environ.get(CHECKPOINT_ENV)
+    if root is not None and not root.strip():
+        raise ValueError(f"{CHECKPOINT_ENV} is set but empty; unset it or give a folder.")
+    return (Path(root) if root else REPO_ROOT / ".cache" / "checkpoints") / family
+
+
+def spec_key(spec: Any, *, checkpoint_format: int, code_module: str, data: np.ndarray | None = None) -> str:
+    """The 20-hex-digit content key of a trained model: its checkpoint's file name (before the device).
+
+    Parameters
+    ----------
+    spec : dataclass instance
+        Every training setting (hashed through :func:`dataclasses.asdict`, keys sorted).
+    checkpoint_format : int
+        The layout version of the checkpoint's payload.
+    code_module : str
+        The training module; its :func:`reproduce.fingerprint.code_fingerprint` enters the key, so
+        a checkpoint left by older training code is never loaded.
+    data : ndarray, optional
+        The training data, hashed by shape and float32 bytes.
+    """
+    if not dataclasses.is_dataclass(spec) or isinstance(spec, type):
+        raise TypeError(f"spec must be a dataclass instance, got {type(spec).__name__}.")
+    blob = {"format": checkpoint_format, "code": code_fingerprint(code_module), **dataclasses.asdict(spec)}
+    digest = hashlib.sha256(json.dumps(blob, sort_keys=True).encode())
+    if data is not None:
+        digest.update(str(data.shape).encode())
+        digest.update(np.ascontiguousarray(data, dtype=np.float32).tobytes())
+    return digest.hexdigest()[:20]
+
+
+_NUMPY = "__numpy__"
+
+
+def _encode(value: Any) -> Any:
+    """Numpy arrays as tensors and numpy scalars as Python numbers: what ``weights_only`` loads."""
+    if isinstance(value, np.ndarray):
+        return {_NUMPY: torch.from_numpy(np.ascontiguousarray(value).copy())}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_encode(v) for v in value)
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_NUMPY}:
+            return value[_NUMPY].numpy()
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_decode(v) for v in value)
+    return value
+
+
+def save_checkpoint(path: Path, payload: dict) -> None:
+    """Write ``payload`` (tensors, state dicts, numbers, strings, numpy arrays, nested in dicts and
+    lists) to ``path`` atomically: a reader sees the old checkpoint or the new one."""
+    if not isinstance(payload, dict):
+        raise TypeError(f"a checkpoint payload is a dict, got {type(payload).__name__}.")
+    buffer = io.BytesIO()
+    torch.save(_encode(payload), buffer)
+    write_bytes_atomic(Path(path), buffer.getvalue())
+
+
+def load_checkpoint(path: Path, required: Iterable[str] = ()) -> dict | None:
+    """The payload saved at ``path``, or ``None`` when there is none or it cannot be trusted.
+
+    Call it while holding :func:`cache_lock` of ``path``: it first removes the temporary files of
+    an interrupted write of this entry (only the lock holder writes them).  The file is read with
+    ``torch.load(weights_only=True)``; a file that fails to load (truncated, corrupt, or holding
+    objects other than tensors and plain containers) or lacks a ``required`` key is deleted with a
+    :class:`RuntimeWarning`, and the caller trains from scratch.
+    """
+    path = Path(path)
+    for orphan in path.parent.glob(f".{path.name}.*.tmp"):
+        orphan.unlink(missing_ok=True)
+    if not path.exists():
+        return None
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+        if not isinstance(payload, dict):
+            raise ValueError(f"the payload is a {type(payload).__name__}, not a dict")
+        missing = [key for key in required if key not in payload]
+        if missing:
+            raise ValueError(f"the payload lacks {', '.join(missing)}")
+    except Exception as exc:  # noqa: BLE001 -- any failure to read means the file cannot be used
+        warnings.warn(
+            f"discarding the unreadable checkpoint {path} ({type(exc).__name__}: {exc}); the model is trained again.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        path.unlink(missing_ok=True)
+        return None
+    return _decode(payload)

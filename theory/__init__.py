@@ -6,6 +6,7 @@ networkx is never imported.  Modules are named after the papers' nouns:
 * :mod:`theory.effective_resistance` -- exact and Spielman--Srivastava ``R_eff`` (Siami, eq. 3.1);
 * :mod:`theory.bridges` -- bridges (cut edges) by array operations;
 * :mod:`theory.laplacian` -- edge arrays, weights as conductances, the graph Laplacian;
+* :mod:`theory.connectivity` -- exact connectivity of edge-independent random graphs (Siami, Thm 3.2);
 * :mod:`theory.resistance_sketch` -- the random-projection estimator and its block CG solver.
 * :mod:`theory.linear_denoiser` -- one-layer weights (eq. 7) and generated variance (Prop. 4.2), Lemma 4.1 map;
 * :mod:`theory.two_layer_denoiser` -- symmetric two-layer logistic weights (Prop. 5.1);

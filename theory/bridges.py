@@ -78,9 +78,7 @@ def _simple_bridges(n: int, t: np.ndarray, h: np.ndarray) -> np.ndarray:
     if p == 0:
         return np.zeros(0, dtype=bool)
     root = n  # a virtual root adjacent to one node of every component
-    _, labels = connected_components(
-        sp.csr_matrix((np.ones(p), (t, h)), shape=(n, n)), directed=False
-    )
+    _, labels = connected_components(sp.csr_matrix((np.ones(p), (t, h)), shape=(n, n)), directed=False)
     _, first = np.unique(labels, return_index=True)
     rows = np.concatenate([t, first])
     cols = np.concatenate([h, np.full(first.size, root)])
@@ -98,9 +96,7 @@ def _simple_bridges(n: int, t: np.ndarray, h: np.ndarray) -> np.ndarray:
     pos[order] = np.arange(n + 1)
     nonroot = order[1:]
     # Parent precedes child in BFS order, so T[pos parent, pos child] is strictly upper.
-    T = sp.csr_matrix(
-        (np.ones(n), (pos[parent[nonroot]], pos[nonroot])), shape=(n + 1, n + 1)
-    )
+    T = sp.csr_matrix((np.ones(n), (pos[parent[nonroot]], pos[nonroot])), shape=(n + 1, n + 1))
     eye = sp.identity(n + 1, format="csr")
     depth_by_pos = spsolve_triangular((eye - T.T).tocsr(), np.r_[0.0, np.ones(n)], lower=True)
     depth = np.empty(n + 1, dtype=np.int64)
@@ -108,9 +104,7 @@ def _simple_bridges(n: int, t: np.ndarray, h: np.ndarray) -> np.ndarray:
 
     a, b = t[~tree], h[~tree]
     lca = _lowest_common_ancestors(parent, depth, a, b)
-    x = np.bincount(a, minlength=n + 1) + np.bincount(b, minlength=n + 1) - 2 * np.bincount(
-        lca, minlength=n + 1
-    )
+    x = np.bincount(a, minlength=n + 1) + np.bincount(b, minlength=n + 1) - 2 * np.bincount(lca, minlength=n + 1)
     sub_by_pos = spsolve_triangular((eye - T).tocsr(), x[order].astype(np.float64), lower=False)
     crossing = np.empty(n + 1)
     crossing[order] = sub_by_pos
@@ -119,9 +113,7 @@ def _simple_bridges(n: int, t: np.ndarray, h: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lowest_common_ancestors(
-    parent: np.ndarray, depth: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
+def _lowest_common_ancestors(parent: np.ndarray, depth: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """LCA of each pair ``(a[i], b[i])`` in a rooted forest, by binary lifting."""
     if a.size == 0:
         return a.copy()

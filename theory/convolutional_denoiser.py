@@ -167,8 +167,9 @@ def patch_transfer(h, N: int) -> np.ndarray:
     return h @ np.cos(2.0 * np.pi * np.outer(m, k) / N)
 
 
-def patch_generated_spectrum_quadrature(S, N: int, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T,
-                                        nodes: int = 2000) -> np.ndarray:
+def patch_generated_spectrum_quadrature(
+    S, N: int, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T, nodes: int = 2000
+) -> np.ndarray:
     r"""Generated Fourier-mode variances of the local filter, ``sigma_T^2 exp(2 ∫ (Re h_hat_s(k) - 1) ds/s)``.
 
     Gauss--Legendre quadrature in ``ln s`` over the filter of :func:`patch_filter`; shape
@@ -203,6 +204,8 @@ def patch_generated_spectrum(S, N: int, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sig
     g = V[K // 2][:, None] * patch_transfer(V.T, N)  # (K eigen, N)
     tau = np.atleast_1d(_nonnegative("tau", tau))
     _finite("Q", Q)
-    log_modes = np.log(linear_denoiser.generated_variance(mu[None, :], tau[:, None], Q, N * _positive("eta", eta),
-                                                          sigma0, sigmaT) / sigmaT**2)  # (T, K)
+    log_modes = np.log(
+        linear_denoiser.generated_variance(mu[None, :], tau[:, None], Q, N * _positive("eta", eta), sigma0, sigmaT)
+        / sigmaT**2
+    )  # (T, K)
     return sigmaT**2 * np.exp(log_modes @ g)

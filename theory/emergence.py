@@ -68,8 +68,9 @@ class Emergence:
         return np.isfinite(self.tau_star)
 
 
-def emergence_times(times, trajectories, targets, criterion: str = "geometric", smoothing: float = 2.0,
-                    initial=None) -> Emergence:
+def emergence_times(
+    times, trajectories, targets, criterion: str = "geometric", smoothing: float = 2.0, initial=None
+) -> Emergence:
     r"""First time each mode's variance crosses the mean of its initial and target values.
 
     Parameters
@@ -138,6 +139,26 @@ def emergence_times(times, trajectories, targets, criterion: str = "geometric", 
 def gray_zone(targets, initial, low: float = 0.5, high: float = 2.0) -> np.ndarray:
     """Modes whose target lies within ``[low, high]`` times the mean initial variance (excluded from fits).
 
+    Parameters
+    ----------
+    targets : array_like
+        Target variances ``lam`` (any shape; empty gives an empty mask of that shape).
+    initial : array_like
+        Initial variances, at least one, finite and positive; only their mean is used.
+    low, high : float
+        The zone's bounds relative to that mean, ``0 < low < high``.
+
+    Returns
+    -------
+    ndarray of bool
+        Same shape as ``targets``.
+
+    Raises
+    ------
+    ValueError
+        If ``0 < low < high`` fails, ``initial`` is empty (the mean of no variances is undefined)
+        or holds a value that is not finite and positive, or a target is NaN.
+
     Examples
     --------
     >>> gray_zone([0.1, 1.0, 10.0], [1.0, 1.0, 1.0]).tolist()
@@ -146,6 +167,12 @@ def gray_zone(targets, initial, low: float = 0.5, high: float = 2.0) -> np.ndarr
     lam, init = np.asarray(targets, float), np.asarray(initial, float)
     if not 0 < low < high:
         raise ValueError("the gray zone needs 0 < low < high.")
+    if init.size == 0:
+        raise ValueError("initial must hold at least one variance: the gray zone is relative to their mean.")
+    if not np.all((init > 0) & (init < np.inf)):
+        raise ValueError("initial variances must be finite and positive (got zero, a negative value, inf or NaN).")
+    if np.any(np.isnan(lam)):
+        raise ValueError("targets must not be NaN.")
     m = float(np.mean(init))
     return (lam >= low * m) & (lam <= high * m)
 
@@ -158,23 +185,41 @@ def loglog_fit(x, y, level: float = 0.95) -> dict:
     interval at ``level`` with ``n - 2`` degrees of freedom; all three are ``None`` for ``n = 2``,
     where a line through two points has no residual to estimate an error from.
 
+    Raises
+    ------
+    ValueError
+        If ``x`` and ``y`` are not 1-D arrays of one length ``>= 2``, a value is not finite and
+        positive, all ``ln x`` are equal (the slope is undefined), or ``level`` is outside ``(0, 1)``.
+
     Examples
     --------
     >>> f = loglog_fit([1, 10, 100], [5, 0.5, 0.05])
     >>> round(f["slope"], 9), round(f["r2"], 9), f["n"], round(f["slope_se"], 9)
     (-1.0, 1.0, 3, 0.0)
     """
-    lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
-    if lx.shape != ly.shape or lx.ndim != 1 or lx.size < 2:
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if x.shape != y.shape or x.ndim != 1 or x.size < 2:
         raise ValueError("loglog_fit needs two 1-D arrays of equal length >= 2.")
-    if not (np.all(np.isfinite(lx)) and np.all(np.isfinite(ly))):
+    if not (np.all((x > 0) & (x < np.inf)) and np.all((y > 0) & (y < np.inf))):
         raise ValueError("loglog_fit needs positive, finite values.")
+    if not 0 < level < 1:
+        raise ValueError(f"level must lie in (0, 1), got {level!r}.")
+    lx, ly = np.log(x), np.log(y)
+    if np.ptp(lx) == 0:
+        raise ValueError("loglog_fit needs at least two distinct x values; with all x equal the slope is undefined.")
     b, a = np.polyfit(lx, ly, 1)
     resid = ly - (a + b * lx)
     ss = float(np.sum((ly - ly.mean()) ** 2))
     r2 = 1.0 - float(np.sum(resid**2)) / ss if ss > 0 else 1.0
-    out = {"slope": float(b), "intercept": float(a), "r2": r2, "n": int(lx.size),
-           "slope_se": None, "slope_low": None, "slope_high": None}
+    out = {
+        "slope": float(b),
+        "intercept": float(a),
+        "r2": r2,
+        "n": int(lx.size),
+        "slope_se": None,
+        "slope_low": None,
+        "slope_high": None,
+    }
     if lx.size > 2 and np.ptp(lx) > 0:
         se = float(stats.linregress(lx, ly).stderr)
         half = float(stats.t.ppf(0.5 + level / 2, lx.size - 2)) * se
@@ -186,12 +231,14 @@ def fit_inverse_law(lam, emergence: Emergence, exclude=None) -> dict:
     """Fit ``tau* ∝ lam^slope`` separately for rising and falling modes.
 
     Returns ``{"rising": fit or None, "falling": fit or None, "no_crossing": int, "excluded": int}``
-    (a branch needs at least 2 modes with a crossing).
+    (a branch needs at least 2 modes with a crossing, and not all of the same ``lam``: a slope needs
+    two distinct abscissae, see :func:`loglog_fit`).
     """
     lam = np.asarray(lam, float)
     keep = np.ones(lam.shape, bool) if exclude is None else ~np.asarray(exclude, bool)
     out = {"no_crossing": int(np.sum(keep & ~emergence.crossed)), "excluded": int(np.sum(~keep))}
     for name, branch in (("rising", emergence.rising), ("falling", ~emergence.rising)):
         sel = keep & branch & emergence.crossed
-        out[name] = loglog_fit(lam[sel], emergence.tau_star[sel]) if sel.sum() >= 2 else None
+        spread = sel.sum() >= 2 and bool(np.any(lam[sel] != lam[sel][0]))
+        out[name] = loglog_fit(lam[sel], emergence.tau_star[sel]) if spread else None
     return out

@@ -78,6 +78,13 @@ def generated_variance(lam, tau, Q=0.0, eta=1.0):
 def generated_variance_quadrature(lam, tau, Q=0.0, eta=1.0):
     """Numerical twin: ``exp(2 ∫_0^1 w_t dt)`` by adaptive quadrature of :func:`weights` (scalar inputs)."""
     lam, tau = float(_positive("lam", lam)), float(_nonnegative("tau", tau))
-    val, _ = quad(lambda t: weights(lam, t, tau, Q, eta), 0.0, 1.0, epsabs=1e-13, epsrel=1e-13, limit=400,
-                  points=[1.0 / (lam + 1.0)])
+    val, _ = quad(
+        lambda t: weights(lam, t, tau, Q, eta),
+        0.0,
+        1.0,
+        epsabs=1e-13,
+        epsrel=1e-13,
+        limit=400,
+        points=[1.0 / (lam + 1.0)],
+    )
     return float(np.exp(2.0 * val))

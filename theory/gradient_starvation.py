@@ -180,8 +180,16 @@ def _out(a):
     return a if a.ndim else float(a)
 
 
-def edge_emergence_time(epsilon, omega=1.0, eta=1.0, Q=0.1, criterion="geometric", depth=1,
-                        sigma0=linear_denoiser.SIGMA_0, sigmaT=linear_denoiser.SIGMA_T):
+def edge_emergence_time(
+    epsilon,
+    omega=1.0,
+    eta=1.0,
+    Q=0.1,
+    criterion="geometric",
+    depth=1,
+    sigma0=linear_denoiser.SIGMA_0,
+    sigmaT=linear_denoiser.SIGMA_T,
+):
     r"""Exact linear-theory time at which a Bernoulli(ε) edge mode emerges, with weight ω.
 
     The generated variance of the mode is Prop. 4.2 (``depth=1``) or Prop. 5.1 (``depth=2``) with
@@ -224,8 +232,10 @@ def edge_emergence_time(epsilon, omega=1.0, eta=1.0, Q=0.1, criterion="geometric
             continue
         level = float(threshold(init, lam, criterion))
         sign = 1.0 if lam > init else -1.0
-        f = lambda lt: sign * (np.log(model.generated_variance(lam, np.exp(lt), Q, rate, sigma0, sigmaT))  # noqa: E731
-                               - np.log(level))
+
+        def f(lt):
+            return sign * (np.log(model.generated_variance(lam, np.exp(lt), Q, rate, sigma0, sigmaT)) - np.log(level))
+
         grid = np.log(np.logspace(-8, 8, 321) / (rate * lam))
         vals = f(grid)
         hit = np.flatnonzero(vals >= 0)

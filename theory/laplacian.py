@@ -4,8 +4,9 @@ Everything in :mod:`theory` that touches a graph goes through this module, so th
 rules for weights, self-loops and parallel edges are stated once:
 
 * weights are **conductances** (larger = better connected), default 1;
-* a weight must be a finite positive number (``ValueError`` otherwise, ``TypeError``
-  for a non-number);
+* a weight must be a finite positive real number (any :class:`numbers.Real`, e.g. a
+  :class:`fractions.Fraction`, converted with ``float``; ``ValueError`` otherwise,
+  ``TypeError`` for a non-number, a bool or an array);
 * self-loops carry no current and are left out of the Laplacian;
 * parallel edges are resistors in parallel: their conductances add.
 
@@ -15,8 +16,11 @@ imported here).
 
 from __future__ import annotations
 
+import operator
+import reprlib
 from dataclasses import dataclass
-from numbers import Integral
+from itertools import repeat
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -28,6 +32,7 @@ __all__ = [
     "check_edge_arrays",
     "graph_arrays",
     "laplacian_matrix",
+    "laplacian_stack",
     "merge_parallel_edges",
 ]
 
@@ -79,21 +84,21 @@ class PairArrays:
 
 
 def _check_conductances(w: np.ndarray) -> None:
+    """Raise ``ValueError`` unless every entry of the float array ``w`` is finite and positive."""
     if w.size and not np.all(np.isfinite(w)):
         raise ValueError("edge weights must be finite (got NaN or inf); weights are conductances.")
     if w.size and not np.all(w > 0):
         raise ValueError("edge weights must be positive conductances (got zero or a negative weight).")
 
 
-def check_edge_arrays(
-    n: int, tails: Any, heads: Any, conductances: Any = None
-) -> EdgeArrays:
+def check_edge_arrays(n: int, tails: Any, heads: Any, conductances: Any = None) -> EdgeArrays:
     """Validate an edge list on nodes ``0 .. n-1`` and return it as :class:`EdgeArrays`.
 
     Raises
     ------
     TypeError
-        If ``n`` is not an integer or an array is not numeric.
+        If ``n`` is not an integer, ``tails``/``heads`` do not hold integers, or a
+        conductance is not a real number (strings, bools and complex numbers included).
     ValueError
         If ``n < 1``, the arrays differ in length, an index is outside ``[0, n)``,
         or a conductance is not finite and positive.
@@ -117,12 +122,12 @@ def check_edge_arrays(
     if conductances is None:
         w = np.ones(t.size)
     else:
-        try:
-            w = np.asarray(conductances, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError("edge weights (conductances) must be real numbers.") from None
+        w = _real_array(conductances)
         if w.shape != t.shape:
-            raise ValueError(f"conductances must have the same length as the edges, got {w.size} for {t.size}.")
+            raise ValueError(
+                f"conductances must have the same length as the edges (one value per edge), "
+                f"got shape {w.shape} for {t.size} edges."
+            )
     _check_conductances(w)
     return EdgeArrays(int(n), t, h, w)
 
@@ -135,14 +140,22 @@ def graph_arrays(G: Any, weight: str | None = "weight") -> EdgeArrays:
     G : networkx.Graph or networkx.MultiGraph
         Any hashable node labels.  Directed graphs are rejected.
     weight : str or None
-        Edge attribute holding the conductance; missing attribute (or ``None``) means 1.
+        Edge attribute holding the conductance; ``None`` means every edge has
+        conductance 1, and so does an edge without the attribute.  A value may be any
+        finite positive :class:`numbers.Real` (``int``, ``float``, numpy scalars,
+        :class:`fractions.Fraction`), converted with ``float``.
 
     Raises
     ------
     TypeError
-        For a non-graph, a directed graph, or a non-numeric weight.
+        For a non-graph, a directed graph, or a weight that is not a real number
+        (a string, ``None``, a bool, a list or an array -- even a 1-element one).
     ValueError
-        For a graph without nodes or a weight that is not finite and positive.
+        For a graph without nodes, a weight that is not finite and positive, or a
+        likely misspelt ``weight``: the graph has edges, **none** of them carries the
+        attribute ``weight``, and some edge carries another attribute with a real
+        value.  (An unweighted graph, whose edges carry no numeric attribute at all,
+        still means unit conductances; pass ``weight=None`` to ignore the attributes.)
     """
     if not all(hasattr(G, a) for a in ("is_directed", "edges", "nodes")):
         raise TypeError(f"expected a networkx graph, got {type(G).__name__}.")
@@ -155,26 +168,83 @@ def graph_arrays(G: Any, weight: str | None = "weight") -> EdgeArrays:
     if weight is None:
         triples = [(u, v, 1.0) for u, v in G.edges()]
     else:
-        triples = list(G.edges(data=weight, default=1.0))
+        triples = list(G.edges(data=True))
     m = len(triples)
     tails = np.fromiter((index[u] for u, _, _ in triples), dtype=np.int64, count=m)
     heads = np.fromiter((index[v] for _, v, _ in triples), dtype=np.int64, count=m)
-    raw = [x for _, _, x in triples]
-    try:
-        arr = np.array(raw)
-    except (TypeError, ValueError):  # ragged values such as [1.0]
-        arr = np.array(raw, dtype=object)
-    if arr.size and arr.dtype.kind not in "iuf":
-        bad = next((x for x in raw if not _is_real(x)), raw[0])
-        raise TypeError(f"edge weight {weight!r} must be a real number, got {bad!r}.")
-    w = arr.astype(np.float64, copy=False).reshape(-1)
+    if weight is None:
+        raw = [x for _, _, x in triples]
+    else:
+        raw = [d.get(weight, _MISSING) for _, _, d in triples]
+        missing = sum(map(operator.is_, raw, repeat(_MISSING)))
+        if missing == m and m:
+            _reject_misspelt_weight(map(operator.itemgetter(2), triples), weight)
+            raw = [1.0] * m
+        elif missing:
+            raw = [1.0 if x is _MISSING else x for x in raw]
+    w = _real_array(raw, f"edge weight {weight!r}", one_per_item=True)
     _check_conductances(w)
     return EdgeArrays(len(nodes), tails, heads, w, nodes)
 
 
+_MISSING = object()
+"""Placeholder for an edge without the weight attribute (it then has conductance 1)."""
+
+
+def _reject_misspelt_weight(edge_data: Any, weight: str) -> None:
+    """Raise if no edge has ``weight`` (the caller knows) but some edge's data dict has
+    another real-valued attribute."""
+    for data in filter(None, edge_data):  # skip the empty dicts of unweighted edges quickly
+        numeric = sorted(repr(key) for key, x in data.items() if _is_real(x))
+        if numeric:
+            raise ValueError(
+                f"no edge carries the weight attribute {weight!r}, but edges carry the numeric "
+                f"attribute {numeric[0]}; pass the attribute's name as weight, or weight=None "
+                "for unit conductances."
+            )
+
+
+def _real_array(values: Any, what: str = "each edge weight (conductance)", one_per_item: bool = False) -> np.ndarray:
+    """``values`` (real numbers) as a float64 array.
+
+    Plain int/float input takes numpy's conversion unchanged; anything else is checked
+    one value at a time, so that a string, a bool, a complex number or an array (even a
+    1-element one) raises ``TypeError`` naming it, and any other :class:`numbers.Real`
+    (a :class:`fractions.Fraction`, a huge int) goes through ``float``.  With
+    ``one_per_item`` (a list of per-edge values), nested values never take the fast path.
+    """
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):  # ragged values such as [1.0, [2.0, 3.0]]
+        arr = None
+    if arr is not None and (arr.size == 0 or arr.dtype.kind in "iuf"):
+        # per-edge values: a nested value (1-element array) or a bool (numpy makes it 1.0)
+        # among the numbers must not pass unnoticed
+        if (
+            arr.size == 0
+            or not one_per_item
+            or (arr.ndim == 1 and not any(map(_BOOL_TYPES.__contains__, map(type, values))))
+        ):
+            return arr.astype(np.float64, copy=False)
+    items = list(values) if arr is None or arr.ndim > 0 else [values]
+    out = np.empty(len(items))
+    for i, x in enumerate(items):
+        if not _is_real(x):
+            raise TypeError(f"{what} must be a real number, got {reprlib.repr(x)}.")
+        try:
+            out[i] = float(x)
+        except OverflowError:
+            raise ValueError(f"{what} must be finite, got {reprlib.repr(x)} (too large for float64).") from None
+    return out if arr is None or arr.ndim > 0 else out.reshape(())
+
+
+_BOOL_TYPES = frozenset({bool, np.bool_})
+
+
 def _is_real(x: Any) -> bool:
-    """True for ints and floats (Python or numpy), False for str, bool, None, containers."""
-    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, (bool, np.bool_))
+    """True for a :class:`numbers.Real` (ints, floats, numpy scalars, Fractions), False for
+    bools, str, None, complex numbers and containers (arrays included)."""
+    return isinstance(x, Real) and not isinstance(x, (bool, np.bool_))
 
 
 def merge_parallel_edges(edges: EdgeArrays) -> PairArrays:
@@ -196,9 +266,7 @@ def merge_parallel_edges(edges: EdgeArrays) -> PairArrays:
     edge_to_pair = np.full(t.size, -1, dtype=np.int64)
     edge_to_pair[proper] = inverse
     cond = np.bincount(inverse, weights=w[proper], minlength=uniq.size)
-    return PairArrays(
-        uniq // edges.n, uniq % edges.n, cond, counts.astype(np.int64), edge_to_pair
-    )
+    return PairArrays(uniq // edges.n, uniq % edges.n, cond, counts.astype(np.int64), edge_to_pair)
 
 
 def laplacian_matrix(n: int, tails: np.ndarray, heads: np.ndarray, conductances: np.ndarray) -> sp.csr_matrix:
@@ -219,3 +287,70 @@ def laplacian_matrix(n: int, tails: np.ndarray, heads: np.ndarray, conductances:
     cols = np.concatenate([heads, tails, tails, heads])
     vals = np.concatenate([-w, -w, w, w])
     return sp.csr_matrix((vals, (rows, cols)), shape=(n, n))
+
+
+def laplacian_stack(n: int, tails: Any, heads: Any, masks: Any, conductances: Any = None) -> np.ndarray:
+    """Dense Laplacians ``L = D - A`` of the subgraphs of one edge list selected by ``masks``.
+
+    The batched dense twin of :func:`laplacian_matrix`, for ``K`` subgraphs (trials) of a small
+    graph: same rules (parallel edges add, a self-loop contributes nothing).
+
+    Parameters
+    ----------
+    n : int
+        Nodes of ``G``.
+    tails, heads : array_like of int, shape (m,)
+        Edges of ``G``, node indices in ``[0, n)``.
+    masks : array_like of bool, shape (K, m) or (m,)
+        Which edges each subgraph keeps.
+    conductances : array_like, scalar or shape (m,) or (K, m), optional
+        Edge conductances (default 1); entries of dropped edges are ignored, kept ones must be
+        finite and positive.
+
+    Returns
+    -------
+    ndarray, shape (K, n, n)
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer, ``tails``/``heads`` do not hold integers, or ``conductances``
+        are not real numbers.
+    ValueError
+        If ``n < 1``, ``tails`` and ``heads`` are not 1-D arrays of one length, an index lies
+        outside ``[0, n)``, ``masks`` do not have shape ``(K, m)`` or ``(m,)``, ``conductances``
+        do not broadcast to ``(K, m)``, or a kept edge's conductance is not finite and positive.
+
+    Examples
+    --------
+    >>> laplacian_stack(3, [0, 1], [1, 2], [[True, False]])[0]
+    array([[ 1., -1.,  0.],
+           [-1.,  1.,  0.],
+           [ 0.,  0.,  0.]])
+    """
+    edges = check_edge_arrays(n, tails, heads)
+    t, h = edges.tails, edges.heads
+    M = np.atleast_2d(np.asarray(masks, dtype=bool))
+    if M.ndim != 2:
+        raise ValueError(f"masks must have shape (K, m) or (m,), got {M.shape}.")
+    if M.shape[1] != t.size:
+        raise ValueError(f"masks have {M.shape[1]} columns for {t.size} edges; lengths must match.")
+    K, m = M.shape
+    if conductances is None:
+        w = np.ones((K, m))
+    else:
+        try:
+            c = np.asarray(conductances, float)
+        except (TypeError, ValueError):
+            raise TypeError("edge weights (conductances) must be real numbers.") from None
+        try:
+            w = np.broadcast_to(c, (K, m))
+        except ValueError:
+            raise ValueError(f"conductances of shape {c.shape} do not broadcast to the masks' {(K, m)}.") from None
+        _check_conductances(w[M])
+    w = np.where(M, w, 0.0)
+    L = np.zeros((K, n * n))
+    flat = np.arange(K)[:, None] * (n * n)
+    for a, b, sign in ((t, h, -1.0), (h, t, -1.0), (t, t, 1.0), (h, h, 1.0)):
+        np.add.at(L.reshape(-1), (flat + (a * n + b)[None, :]).ravel(), (sign * w).ravel())
+    return L.reshape(K, n, n)

@@ -215,15 +215,16 @@ def generated_variance(lam, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T)
     s0, sT = _noise_range(sigma0, sigmaT)
     lam, tau = _nonnegative("lam", lam), _nonnegative("tau", tau)
     Q, eta = _finite("Q", Q), _positive("eta", eta)
-    a = 2.0 * eta * tau
+    with np.errstate(over="ignore"):  # 2 eta tau beyond the float range: capped, every term is then at its limit
+        a = np.minimum(2.0 * eta * tau, np.finfo(float).max)
     zero = a == 0
     a_safe = np.where(zero, 1.0, a)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore"):  # an argument overflowing to inf has E1 = 0 and exp(-inf) = 0: the limits
         d_noise = exp1(a_safe * s0**2) - exp1(a_safe * sT**2)
-    # In place: this runs on modes x times grids of 10^6 entries (issue target: <= 50 ms).
-    log_var = exp1_truncated(a_safe * (s0**2 + lam))
-    log_var -= exp1_truncated(a_safe * (sT**2 + lam))
-    decay = np.exp(-a_safe * lam)
+        # In place: this runs on modes x times grids of 10^6 entries (issue target: <= 50 ms).
+        log_var = exp1_truncated(a_safe * (s0**2 + lam))
+        log_var -= exp1_truncated(a_safe * (sT**2 + lam))
+        decay = np.exp(-a_safe * lam)
     decay *= (1.0 - Q) * d_noise
     log_var -= decay
     log_var += np.log(sT**2) + np.log((lam + s0**2) / (lam + sT**2))
@@ -277,8 +278,9 @@ def heun_generated_variance(weight, sigmas):
     return s[0] ** 2 * np.prod(m**2, axis=-1) * w[..., -1] ** 2
 
 
-def log_sampling_map(weight_fn: Callable[[float], np.ndarray], sigma0=SIGMA_0, sigmaT=SIGMA_T,
-                     sign: str = "corrected", nodes: int = 400) -> np.ndarray:
+def log_sampling_map(
+    weight_fn: Callable[[float], np.ndarray], sigma0=SIGMA_0, sigmaT=SIGMA_T, sign: str = "corrected", nodes: int = 400
+) -> np.ndarray:
     r"""``±∫_{sigma0}^{sigmaT} (W_s - I)/s ds`` by Gauss--Legendre quadrature in ``ln s``.
 
     Parameters
@@ -313,8 +315,14 @@ def log_sampling_map(weight_fn: Callable[[float], np.ndarray], sigma0=SIGMA_0, s
     return total if sign == "corrected" else -total
 
 
-def sampling_map(weight_fn: Callable[[float], np.ndarray], sigma0=SIGMA_0, sigmaT=SIGMA_T,
-                 sign: str = "corrected", nodes: int = 400, matrix: bool = False) -> np.ndarray:
+def sampling_map(
+    weight_fn: Callable[[float], np.ndarray],
+    sigma0=SIGMA_0,
+    sigmaT=SIGMA_T,
+    sign: str = "corrected",
+    nodes: int = 400,
+    matrix: bool = False,
+) -> np.ndarray:
     r"""Lemma 4.1: the linear map ``x(sigma_T) -> x(sigma_0)`` of the PF-ODE for commuting ``W_s``.
 
     .. math:: A = \exp\Big[+\int_{\sigma_0}^{\sigma_T} (W_s - I)\, \frac{ds}{s}\Big].
@@ -363,16 +371,17 @@ def generated_variance_quadrature(lam, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigm
             c = lk / (s2 + lk)
             return c + (qk - c) * np.exp(-2.0 * ek * (s2 + lk) * tk) - 1.0
 
-        breaks = [0.5 * np.log(v) for v in (lk, 1.0 / (2 * ek * tk) if tk > 0 else 0.0)
-                  if v > 0 and s0**2 < v < sT**2]
-        val, _ = quad(integrand, np.log(s0), np.log(sT), epsabs=1e-13, epsrel=1e-13, limit=400,
-                      points=sorted(breaks) or None)
+        breaks = [0.5 * np.log(v) for v in (lk, 1.0 / (2 * ek * tk) if tk > 0 else 0.0) if v > 0 and s0**2 < v < sT**2]
+        val, _ = quad(
+            integrand, np.log(s0), np.log(sT), epsabs=1e-13, epsrel=1e-13, limit=400, points=sorted(breaks) or None
+        )
         out[idx] = sT**2 * np.exp(2.0 * val)
     return _out(out)
 
 
-def generated_variance_ode(lam, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T,
-                           rtol: float = 1e-10, atol: float = 1e-12):
+def generated_variance_ode(
+    lam, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T, rtol: float = 1e-10, atol: float = 1e-12
+):
     r"""Numerical PF-ODE twin of Prop. 4.2: integrate the variance ODE with :func:`solve_ivp`.
 
     Per training time, all modes are integrated together:
@@ -401,19 +410,20 @@ def generated_variance_ode(lam, tau, Q=0.0, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGM
     eta = float(_positive("eta", eta))
     out = np.empty((lam.size, tau.size))
     for j, t in enumerate(tau):
+
         def rhs(u, y, t=t):
             s2 = np.exp(2.0 * u)
             c = lam / (s2 + lam)
             return -2.0 * (c + (Q - c) * np.exp(-2.0 * eta * (s2 + lam) * t) - 1.0)
 
-        sol = solve_ivp(rhs, (np.log(sT), np.log(s0)), np.full(lam.size, 2.0 * np.log(sT)),
-                        method="DOP853", rtol=rtol, atol=atol)
+        sol = solve_ivp(
+            rhs, (np.log(sT), np.log(s0)), np.full(lam.size, 2.0 * np.log(sT)), method="DOP853", rtol=rtol, atol=atol
+        )
         out[:, j] = np.exp(sol.y[:, -1])
     return out
 
 
-def variance_by_quadrature(weight: Callable[[float], float], sigma0=SIGMA_0, sigmaT=SIGMA_T,
-                           points=None) -> float:
+def variance_by_quadrature(weight: Callable[[float], float], sigma0=SIGMA_0, sigmaT=SIGMA_T, points=None) -> float:
     r"""``sigma_T^2 exp(2 ∫_{sigma0}^{sigmaT} (w(s) - 1)/s ds)`` for any scalar weight function.
 
     The generated variance of one mode of a commuting linear denoiser (Lemma 4.1, corrected
@@ -426,6 +436,13 @@ def variance_by_quadrature(weight: Callable[[float], float], sigma0=SIGMA_0, sig
     """
     s0, sT = _noise_range(sigma0, sigmaT)
     brk = sorted(float(np.log(p)) for p in (points or ()) if s0 < p < sT)
-    val, _ = quad(lambda u: weight(float(np.exp(u))) - 1.0, np.log(s0), np.log(sT), epsabs=1e-13,
-                  epsrel=1e-13, limit=400, points=brk or None)
+    val, _ = quad(
+        lambda u: weight(float(np.exp(u))) - 1.0,
+        np.log(s0),
+        np.log(sT),
+        epsabs=1e-13,
+        epsrel=1e-13,
+        limit=400,
+        points=brk or None,
+    )
     return float(sT**2 * np.exp(2.0 * val))

@@ -14,6 +14,7 @@ bounded, and the Laplacian is grounded at one node per component so it is positi
 from __future__ import annotations
 
 import math
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from scipy.sparse.linalg import splu
 
 from theory.laplacian import laplacian_matrix
 
-__all__ = ["SOLVERS", "block_pcg", "sketch_pair_resistances", "sketch_size"]
+__all__ = ["SOLVERS", "block_pcg", "check_sketch_parameters", "sketch_pair_resistances", "sketch_size"]
 
 SOLVERS = ("auto", "direct", "cg")
 
@@ -48,14 +49,58 @@ WORKSPACE_BYTES = 2**29
 def sketch_size(m: int, epsilon: float, jl_constant: float = 8.0) -> int:
     """Number of random projections ``k = ceil(C ln m / epsilon**2)`` (at least 1).
 
+    Parameters
+    ----------
+    m : int
+        Number of edges, ``>= 0`` (0 and 1 edge need a single projection).
+    epsilon : float in (0, 1)
+        Target relative error.
+    jl_constant : float, default 8.0
+        The ``C`` above; finite and positive.
+
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer, or ``epsilon`` or ``jl_constant`` is not a real number.
+    ValueError
+        If ``m < 0``, ``epsilon`` is outside (0, 1), or ``jl_constant`` is not finite and positive.
+
     Examples
     --------
     >>> sketch_size(44_700, 0.3)
     952
     """
+    if not isinstance(m, Integral) or isinstance(m, bool):
+        raise TypeError(f"m, the number of edges, must be an integer, got {type(m).__name__}.")
+    if m < 0:
+        raise ValueError(f"m, the number of edges, must be non-negative, got {m}.")
+    check_sketch_parameters(epsilon, jl_constant)
     if m < 1:
         return 1
     return max(1, math.ceil(jl_constant * math.log(m) / epsilon**2))
+
+
+def check_sketch_parameters(epsilon: Any, jl_constant: Any) -> None:
+    """Raise unless ``epsilon`` lies in (0, 1) and ``jl_constant`` is finite and positive.
+
+    Raises
+    ------
+    TypeError
+        If either is not a real number (bools included).
+    ValueError
+        If ``epsilon`` is outside the open interval (0, 1) (NaN included), or
+        ``jl_constant`` is not finite and positive.
+    """
+    if not isinstance(epsilon, Real) or isinstance(epsilon, bool):
+        raise TypeError(f"epsilon must be a real number, got {type(epsilon).__name__}.")
+    if not 0.0 < float(epsilon) < 1.0:
+        raise ValueError(f"epsilon must lie in the open interval (0, 1), got {epsilon!r}.")
+    if not isinstance(jl_constant, Real) or isinstance(jl_constant, bool):
+        raise TypeError(f"jl_constant must be a real number, got {type(jl_constant).__name__}.")
+    if not (math.isfinite(jl_constant) and jl_constant > 0):
+        raise ValueError(
+            f"jl_constant must be finite and positive (it scales the number of projections), got {jl_constant!r}."
+        )
 
 
 def sketch_pair_resistances(
@@ -78,11 +123,12 @@ def sketch_pair_resistances(
     ``work``: the multiply-adds of the solves and the final gather (CG: iterations x
     (nnz + 6 s) x columns; direct: 2 nnz(LU) per column), a machine-independent cost.
     """
+    check_sketch_parameters(epsilon, jl_constant)
+    if info is not None and not isinstance(info, dict):
+        raise TypeError(f"info must be a dict (it receives diagnostics) or None, got {type(info).__name__}.")
     p = t.size
     if p == 0:
         return np.zeros(0)
-    if not jl_constant > 0:
-        raise ValueError(f"jl_constant must be positive, got {jl_constant!r}.")
     k = sketch_size(p, epsilon, jl_constant)
     L = laplacian_matrix(n, t, h, w)
     _, labels = connected_components(L, directed=False)
@@ -141,9 +187,7 @@ def _choose_solver(M: sp.csr_matrix, solver: str, inc: sp.csr_matrix, rng_for_pi
     return (lambda B: (lu.solve(B), 0)), "direct", 2 * lu.nnz
 
 
-def block_pcg(
-    A: sp.csr_matrix, B: np.ndarray, *, rtol: float = CG_RTOL, maxiter: int = 1000
-) -> tuple[np.ndarray, int]:
+def block_pcg(A: sp.csr_matrix, B: np.ndarray, *, rtol: float = CG_RTOL, maxiter: int = 1000) -> tuple[np.ndarray, int]:
     """Jacobi-preconditioned conjugate gradients on all columns of ``B`` at once.
 
     Parameters

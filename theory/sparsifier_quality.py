@@ -16,7 +16,18 @@ new conductances) over the edge list of ``G``:
   ``range(L_G)`` (Spielman & Teng).  ``eps >= 1`` whenever ``H`` is disconnected.
 
 Dense ``O(K n^3)`` eigen-decompositions: meant for the paper's graphs (tens of nodes) and
-small real networks (about a hundred).
+small real networks (about a hundred).  The stacks of Laplacians come from
+:func:`theory.laplacian.laplacian_stack`, re-exported here.
+
+Graphs too large for dense algebra, one subgraph at a time (the tests compare them with the
+dense versions on small graphs):
+
+* :func:`is_connected_sparse` -- ``scipy.sparse.csgraph.connected_components``, ``O(n + m)``;
+* :func:`algebraic_connectivity_sparse` -- ``lambda_2`` by shift-invert Lanczos
+  (``scipy.sparse.linalg.eigsh`` around ``sigma = -s < 0``, where ``L - sigma I`` is positive
+  definite, so its sparse LU exists and the two eigenvalues nearest ``sigma`` are ``0`` and
+  ``lambda_2``); 0 without solving when the graph is disconnected.  The Laplacian is
+  :func:`theory.laplacian.laplacian_matrix`.
 """
 
 from __future__ import annotations
@@ -24,54 +35,21 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import eigsh
+
+from theory.laplacian import check_edge_arrays, laplacian_matrix, laplacian_stack
 
 __all__ = [
     "algebraic_connectivity",
+    "algebraic_connectivity_sparse",
     "is_connected",
+    "is_connected_sparse",
     "laplacian_stack",
     "relative_spectral_error",
     "spectral_approximation",
 ]
-
-
-def laplacian_stack(n: int, tails: Any, heads: Any, masks: Any, conductances: Any = None) -> np.ndarray:
-    """Dense Laplacians of the subgraphs selected by ``masks``.
-
-    Parameters
-    ----------
-    n : int
-        Nodes of ``G``.
-    tails, heads : array_like of int, shape (m,)
-        Edges of ``G``.
-    masks : array_like of bool, shape (K, m) or (m,)
-        Which edges each subgraph keeps.
-    conductances : array_like, shape (m,) or (K, m), optional
-        Edge conductances (default 1); entries of dropped edges are ignored.
-
-    Returns
-    -------
-    ndarray, shape (K, n, n)
-
-    Examples
-    --------
-    >>> laplacian_stack(3, [0, 1], [1, 2], [[True, False]])[0]
-    array([[ 1., -1.,  0.],
-           [-1.,  1.,  0.],
-           [ 0.,  0.,  0.]])
-    """
-    t = np.asarray(tails, dtype=np.int64)
-    h = np.asarray(heads, dtype=np.int64)
-    M = np.atleast_2d(np.asarray(masks, dtype=bool))
-    if M.shape[1] != t.size or t.size != h.size:
-        raise ValueError(f"masks have {M.shape[1]} columns for {t.size} edges; lengths must match.")
-    K, m = M.shape
-    w = np.ones((K, m)) if conductances is None else np.broadcast_to(np.asarray(conductances, float), (K, m))
-    w = np.where(M, w, 0.0)
-    L = np.zeros((K, n * n))
-    flat = np.arange(K)[:, None] * (n * n)
-    for a, b, sign in ((t, h, -1.0), (h, t, -1.0), (t, t, 1.0), (h, h, 1.0)):
-        np.add.at(L.reshape(-1), (flat + (a * n + b)[None, :]).ravel(), (sign * w).ravel())
-    return L.reshape(K, n, n)
 
 
 def algebraic_connectivity(L: Any) -> np.ndarray:
@@ -91,14 +69,39 @@ def algebraic_connectivity(L: Any) -> np.ndarray:
 def is_connected(n: int, tails: Any, heads: Any, masks: Any) -> np.ndarray:
     """Whether each subgraph spans a single component (boolean reachability, exact).
 
+    Parameters
+    ----------
+    n : int
+        Nodes of ``G``.
+    tails, heads : array_like of int, shape (m,)
+        Edges of ``G``, node indices in ``[0, n)``.
+    masks : array_like of bool, shape (K, m) or (m,)
+        Which edges each subgraph keeps.
+
+    Returns
+    -------
+    ndarray of bool, shape (K,)
+        True for every subgraph when ``n == 1``.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer or ``tails``/``heads`` do not hold integers.
+    ValueError
+        If ``n < 1``, ``tails`` and ``heads`` are not 1-D arrays of one length, an index lies
+        outside ``[0, n)`` (negative indices are not wrapped), or ``masks`` do not have shape
+        ``(K, m)`` or ``(m,)``.
+
     Examples
     --------
     >>> is_connected(3, [0, 1, 0], [1, 2, 2], [[1, 1, 0], [1, 0, 0]]).tolist()
     [True, False]
     """
-    t = np.asarray(tails, dtype=np.int64)
-    h = np.asarray(heads, dtype=np.int64)
+    edges = check_edge_arrays(n, tails, heads)
+    t, h = edges.tails, edges.heads
     M = np.atleast_2d(np.asarray(masks, dtype=bool))
+    if M.ndim != 2 or M.shape[1] != t.size:
+        raise ValueError(f"masks must have shape (K, {t.size}) or ({t.size},) for {t.size} edges, got {M.shape}.")
     K = M.shape[0]
     if n <= 1:
         return np.ones(K, dtype=bool)
@@ -134,12 +137,21 @@ def spectral_approximation(L_G: Any, L_H: Any, tol: float = 1e-9) -> np.ndarray:
     ----------
     L_G : array_like, shape (n, n)
     L_H : array_like, shape (K, n, n) or (n, n)
-    tol : float
-        Eigenvalues of ``L_G`` below ``tol * max`` count as its null space.
+    tol : float, >= 0
+        Eigenvalues of ``L_G`` below ``tol * max(1, mu_max)`` count as its null space.
 
     Returns
     -------
     ndarray, shape (K,)
+
+    Raises
+    ------
+    ValueError
+        If ``L_G`` is not a square matrix, ``L_H`` not of shape ``(K, n, n)`` or ``(n, n)``
+        with the same ``n``, an entry is not finite, ``tol`` is negative or not finite, or
+        ``L_G`` has no eigenvalue above the threshold (a graph without edges): the range of
+        ``L_G`` is then ``{0}``, where every ``eps`` satisfies the definition vacuously, so no
+        meaningful answer exists and this raises instead of returning 0.
 
     Notes
     -----
@@ -157,8 +169,82 @@ def spectral_approximation(L_G: Any, L_H: Any, tol: float = 1e-9) -> np.ndarray:
     H = np.asarray(L_H, dtype=float)
     if H.ndim == 2:
         H = H[None]
+    if G.ndim != 2 or G.shape[0] != G.shape[1] or G.shape[0] == 0:
+        raise ValueError(f"L_G must be a non-empty square matrix, got shape {G.shape}.")
+    if H.ndim != 3 or H.shape[1:] != G.shape:
+        raise ValueError(f"L_H must have shape (K, {G.shape[0]}, {G.shape[0]}) or {G.shape}, got {np.shape(L_H)}.")
+    if not (np.all(np.isfinite(G)) and np.all(np.isfinite(H))):
+        raise ValueError("the Laplacians must be finite (got NaN or inf).")
+    if not 0.0 <= tol < np.inf:
+        raise ValueError(f"tol must be finite and non-negative, got {tol!r}.")
     mu, U = np.linalg.eigh(G)
     keep = mu > tol * max(mu.max(), 1.0)
+    if not keep.any():
+        raise ValueError("L_G has no nonzero eigenvalue (a graph without edges), so there is nothing to approximate.")
     P = U[:, keep] / np.sqrt(mu[keep])
     ev = np.linalg.eigvalsh(P.T @ H @ P)
     return np.maximum(ev[..., -1] - 1.0, 1.0 - ev[..., 0])
+
+
+SHIFT = 1e-6
+"""``s`` of the shift ``sigma = -s * mean weighted degree`` of :func:`algebraic_connectivity_sparse`:
+small, so that ``lambda_2`` is well separated from ``lambda_3`` in the inverted spectrum, yet
+``L + s I`` is comfortably non-singular."""
+
+
+def _selected_edges(n: int, tails: Any, heads: Any, mask: Any, conductances: Any):
+    """The edges (and conductances) kept by ``mask``, validated by :func:`theory.laplacian.check_edge_arrays`."""
+    edges = check_edge_arrays(n, tails, heads, None)
+    m = edges.tails.size
+    keep = np.ones(m, bool) if mask is None else np.asarray(mask)
+    if keep.shape != (m,) or keep.dtype != bool:
+        raise ValueError(f"the mask must be a boolean array of shape ({m},), got {keep.dtype} {keep.shape}.")
+    w = np.ones(m) if conductances is None else np.asarray(conductances, dtype=float)
+    if w.shape != (m,):
+        raise ValueError(f"{w.size} conductances for {m} edges; lengths must match.")
+    w = w[keep]
+    if w.size and not (np.all(np.isfinite(w)) and np.all(w > 0)):
+        raise ValueError("the kept edges' conductances must be finite and positive.")
+    return edges.tails[keep], edges.heads[keep], w
+
+
+def is_connected_sparse(n: int, tails: Any, heads: Any, mask: Any = None) -> bool:
+    """Whether the edges selected by ``mask`` (default: all) span all ``n`` nodes in one component.
+
+    Examples
+    --------
+    >>> is_connected_sparse(3, [0, 1, 0], [1, 2, 2], [True, True, False])
+    True
+    >>> is_connected_sparse(3, [0, 1, 0], [1, 2, 2], [True, False, False])
+    False
+    """
+    t, h, _ = _selected_edges(n, tails, heads, mask, None)
+    if n == 1:
+        return True
+    count, _ = connected_components(sp.coo_matrix((np.ones(t.size), (t, h)), shape=(n, n)), directed=False)
+    return bool(count == 1)
+
+
+def algebraic_connectivity_sparse(
+    n: int, tails: Any, heads: Any, mask: Any = None, conductances: Any = None, *, tol: float = 1e-10
+) -> float:
+    """``lambda_2`` of the Laplacian of the selected (weighted) edges; 0 if they do not connect all nodes.
+
+    Examples
+    --------
+    A path on 3 nodes has Laplacian eigenvalues 0, 1, 3:
+
+    >>> round(algebraic_connectivity_sparse(3, [0, 1], [1, 2]), 10)
+    1.0
+    """
+    t, h, w = _selected_edges(n, tails, heads, mask, conductances)
+    if n < 2 or not is_connected_sparse(n, t, h):
+        return 0.0
+    L = laplacian_matrix(n, t, h, w)
+    if n <= 3:
+        return float(np.linalg.eigvalsh(L.toarray())[1])
+    sigma = -SHIFT * max(float(L.diagonal().mean()), 1e-300)
+    # a fixed, generic start vector: ARPACK's default is random, which would make results vary in the last digits
+    v0 = 1.0 + 0.5 * np.sin(np.arange(n, dtype=float))
+    vals = eigsh(L.tocsc(), k=2, sigma=sigma, which="LM", tol=tol, v0=v0, return_eigenvectors=False)
+    return float(max(np.sort(vals)[1], 0.0))

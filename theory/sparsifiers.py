@@ -24,7 +24,7 @@ Srivastava 2011).
 from __future__ import annotations
 
 import math
-from numbers import Real
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,21 @@ ROUNDINGS = ("floor", "ceil", "round")
 def edge_budget(m: int, rho: float, rounding: str = "floor") -> int:
     """Number of edges kept: ``rho * m`` rounded by ``rounding``, at least 1 when ``m > 0``.
 
+    Parameters
+    ----------
+    m : int, >= 0
+        Number of edges of ``G``.
+    rho : float in (0, 1]
+        Target density.
+    rounding : {"floor", "ceil", "round"}
+
+    Raises
+    ------
+    TypeError
+        If ``m`` is not an integer (``bool`` included) or ``rho`` not a real number.
+    ValueError
+        If ``m < 0``, ``rho`` lies outside ``(0, 1]`` or ``rounding`` is unknown.
+
     Examples
     --------
     >>> edge_budget(57, 0.5), edge_budget(57, 0.5, "ceil"), edge_budget(342, 0.6)
@@ -53,6 +68,8 @@ def edge_budget(m: int, rho: float, rounding: str = "floor") -> int:
     _check_rho(rho)
     if rounding not in ROUNDINGS:
         raise ValueError(f"unknown rounding {rounding!r}; choose one of {', '.join(ROUNDINGS)}.")
+    if not isinstance(m, Integral) or isinstance(m, bool):
+        raise TypeError(f"the number of edges m must be an integer, got {type(m).__name__}.")
     if m < 0:
         raise ValueError(f"the number of edges must be non-negative, got {m}.")
     x = rho * m
@@ -75,6 +92,16 @@ def method_scores(method: str, frequency: Any = None, resistance: Any = None, la
     lam : float, >= 0
         Weight of the resistance in the ``weighted`` score.
 
+    Raises
+    ------
+    TypeError
+        If ``lam`` is not a real number.
+    ValueError
+        If ``method`` is unknown, ``lam`` is negative or NaN, an input the method needs is
+        missing, a given frequency lies outside ``[0, 1]`` (or is NaN), or a given resistance is
+        negative, infinite or NaN.  Inputs are checked whenever given, even if ``method`` ignores
+        them.
+
     Examples
     --------
     >>> method_scores("weighted", [0.95, 0.05], [0.25, 1.0], lam=2.0).tolist()
@@ -90,6 +117,10 @@ def method_scores(method: str, frequency: Any = None, resistance: Any = None, la
     need_r = method in ("weighted", "oracle")
     f = None if frequency is None else np.asarray(frequency, dtype=float)
     r = None if resistance is None else np.asarray(resistance, dtype=float)
+    if f is not None and not np.all((f >= 0) & (f <= 1)):
+        raise ValueError("edge frequencies must lie in [0, 1] (got a value outside it or NaN).")
+    if r is not None and not np.all((r >= 0) & (r < np.inf)):
+        raise ValueError("effective resistances must be finite and non-negative (got a negative, inf or NaN).")
     if need_f and f is None:
         raise ValueError(f"method {method!r} needs edge frequencies.")
     if need_r and r is None:
@@ -137,13 +168,23 @@ def rank_sparsify(
     trials : int, optional
         Number of trials ``K`` when ``scores`` is one-dimensional (default 1).
     rounding : {"floor", "ceil", "round"}
-    tie_rtol : float
+    tie_rtol : float, > 0
         Scores within ``tie_rtol * max|score|`` of each other are tied (:data:`TIE_RTOL`).
 
     Returns
     -------
     ndarray of bool, shape (K, m)
         ``mask[i, e]`` is True when trial ``i`` keeps edge ``e``.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is not a :class:`numpy.random.Generator`, ``trials`` is not an integer
+        (``bool`` included), ``tie_rtol`` is not a real number, or ``rho`` is not a real number.
+    ValueError
+        If ``scores`` is not 1-D or 2-D or not finite, ``trials < 1`` or does not match the rows
+        of 2-D ``scores``, ``tie_rtol`` is not finite and positive, ``rho`` lies outside
+        ``(0, 1]``, or ``rounding`` is unknown.
 
     Notes
     -----
@@ -162,8 +203,13 @@ def rank_sparsify(
         raise ValueError(f"scores must be one- or two-dimensional, got shape {s.shape}.")
     if not np.all(np.isfinite(s)):
         raise ValueError("scores must be finite.")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}.")
+    _check_rng(rng)
+    if trials is not None and (not isinstance(trials, Integral) or isinstance(trials, bool)):
+        raise TypeError(f"trials must be an integer, got {type(trials).__name__}.")
+    if not isinstance(tie_rtol, Real) or isinstance(tie_rtol, bool):
+        raise TypeError(f"tie_rtol must be a real number, got {type(tie_rtol).__name__}.")
+    if not 0.0 < tie_rtol < math.inf:
+        raise ValueError(f"tie_rtol must be finite and positive, got {tie_rtol!r}.")
     if s.ndim == 1:
         K = 1 if trials is None else int(trials)
         if K < 1:
@@ -191,12 +237,37 @@ def importance_sample(
     ``q`` draws it gets weight ``w_e * count_e / (q p_e)``, so ``E[L_H] = L_G``.  Stopping at
     ``k`` distinct edges matches the budget of the ranking methods.
 
+    Parameters
+    ----------
+    probabilities : array_like, shape (m,)
+        Finite, non-negative, not all zero; normalised to sum to 1.
+    k : int
+        Distinct edges to draw, ``1 <= k <=`` the number of edges with ``p > 0``.
+    rng : numpy.random.Generator
+        Source of the draws (an integer seed is not accepted: pass ``np.random.default_rng(seed)``).
+    weights : array_like, shape (m,), optional
+        Conductances ``w_e`` of ``G``, finite and positive (default 1).
+    max_draws : int, optional
+        Give up after this many draws (default ``1000 m``).
+
     Returns
     -------
     mask : ndarray of bool, shape (m,)
         Edges drawn at least once.
     new_weights : ndarray, shape (m,)
         Their reweighted conductances (0 for edges not drawn).
+
+    Raises
+    ------
+    TypeError
+        If ``k`` or ``max_draws`` is not an integer (``bool`` included) or ``rng`` is not a
+        :class:`numpy.random.Generator`.
+    ValueError
+        If ``probabilities`` is not a non-empty 1-D array of finite, non-negative numbers with a
+        positive sum, ``k`` is out of range, ``weights`` do not have shape ``(m,)`` or are not
+        finite and positive, or ``max_draws < 1``.
+    RuntimeError
+        If ``max_draws`` draws do not reach ``k`` distinct edges.
 
     Examples
     --------
@@ -209,10 +280,22 @@ def importance_sample(
         raise ValueError("probabilities must be a non-empty one-dimensional array.")
     if np.any(p < 0) or not np.isfinite(p).all() or p.sum() <= 0:
         raise ValueError("probabilities must be finite, non-negative and not all zero.")
+    if not isinstance(k, Integral) or isinstance(k, bool):
+        raise TypeError(f"k must be an integer, got {type(k).__name__}.")
+    _check_rng(rng)
+    if max_draws is not None:
+        if not isinstance(max_draws, Integral) or isinstance(max_draws, bool):
+            raise TypeError(f"max_draws must be an integer, got {type(max_draws).__name__}.")
+        if max_draws < 1:
+            raise ValueError(f"max_draws must be at least 1, got {max_draws}.")
     p = p / p.sum()
     if not 1 <= k <= np.count_nonzero(p):
         raise ValueError(f"k must be between 1 and the number of edges with p > 0, got {k}.")
     w = np.ones(p.size) if weights is None else np.asarray(weights, dtype=float)
+    if w.shape != p.shape:
+        raise ValueError(f"weights must have shape {p.shape} like the probabilities, got {w.shape}.")
+    if not np.all((w > 0) & (w < np.inf)):
+        raise ValueError("weights must be finite positive conductances (got zero, a negative value, inf or NaN).")
     counts = np.zeros(p.size, dtype=np.int64)
     draws = 0
     limit = max_draws or 1000 * p.size
@@ -232,6 +315,13 @@ def importance_sample(
     new_w = np.zeros(p.size)
     new_w[mask] = w[mask] * counts[mask] / (draws * p[mask])
     return mask, new_w
+
+
+def _check_rng(rng: Any) -> None:
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(
+            f"rng must be a numpy.random.Generator, got {type(rng).__name__}; pass np.random.default_rng(seed)."
+        )
 
 
 def _check_rho(rho: float) -> None:

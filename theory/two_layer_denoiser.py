@@ -78,7 +78,17 @@ def generated_variance(lam, tau, Q=0.1, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T)
     Returns
     -------
     ndarray or float
-        Broadcast shape of ``lam, tau, Q, eta``.  ``Q = 0`` gives ``sigma_0^2`` at every time.
+        Broadcast shape of ``lam, tau, Q, eta``.  ``Q = 0`` gives ``sigma_0^2`` at every time,
+        also where ``E = exp(-8 eta lam tau)`` underflows to 0 (there ``Q + (1 - Q)E = 0`` and
+        ``a``, ``b`` take their exact ``Q = 0`` values 1 and 0), and ``tau`` so large that
+        ``8 eta lam tau`` overflows gives the ``tau -> inf`` limit.
+
+    Raises
+    ------
+    ValueError
+        If ``lam`` or ``eta`` is not finite and positive (so ``lam = 0`` is outside the domain),
+        ``tau`` is not finite and non-negative, ``Q`` is negative or not finite, or the noise
+        range is not ``0 < sigma0 < sigmaT``.
 
     Examples
     --------
@@ -90,12 +100,17 @@ def generated_variance(lam, tau, Q=0.1, eta=1.0, sigma0=SIGMA_0, sigmaT=SIGMA_T)
     s0, sT = _noise_range(sigma0, sigmaT)
     lam, tau = _positive("lam", lam), _nonnegative("tau", tau)
     Q, eta = _check_Q(Q), _positive("eta", eta)
-    x = 8.0 * eta * lam * tau
+    with np.errstate(over="ignore"):  # x = inf is fine: E = 0, 1 - E = 1
+        x = 8.0 * eta * lam * tau
     E = np.exp(-x)
     one_minus_E = -np.expm1(-x)
     denom = Q + (1.0 - Q) * E
-    a = (1.0 - Q) * E / denom
-    b = Q / (2.0 * denom)
+    # denom = 0 only for Q = 0 once E underflows (x > ~745): there w = 0 at every tau, and
+    # a = E / E = 1, b = 0 exactly for every finite tau, so the limit is taken as those values.
+    degenerate = denom == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(degenerate, 1.0, (1.0 - Q) * E / denom)
+        b = np.where(degenerate, 0.0, Q / (2.0 * denom))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.log((lam * E + Q * one_minus_E * (lam + s0**2)) / (lam * E + Q * one_minus_E * (lam + sT**2)))
     ratio = np.where(b == 0, 0.0, ratio)

@@ -22,9 +22,9 @@ import time
 import numpy as np
 import torch
 
-from reproduce.spectral_bias.denoiser_training import build_network
-from reproduce.spectral_bias.edm import edm_loss, heun_sample, sigma_steps
-from reproduce.spectral_bias.trained_denoisers import experiment
+from reproduce.spectral_bias.denoisers.edm import edm_loss, heun_sample, sigma_steps
+from reproduce.spectral_bias.denoisers.experiments import experiment
+from reproduce.spectral_bias.denoisers.training import build_network
 from reproduce.torch_runtime import torch_threads
 
 
@@ -43,10 +43,12 @@ def _best(fn, repeats: int) -> float:
 
 def _synchronised(fn, device: torch.device):
     """``fn`` followed by a CUDA synchronisation when ``device`` is CUDA (so a timing covers the work)."""
+
     def run():
         fn()
         if device.type == "cuda":
             torch.cuda.synchronize(device)
+
     return run
 
 
@@ -75,14 +77,22 @@ def paper_on_cuda(steps: int, samples: int, repeats: int) -> dict:
 
         with torch_threads(1):
             out[f"train_{device.type}"] = steps / _best(_synchronised(train, device), repeats)
-            out[f"sample_{device.type}"] = samples / _best(_synchronised(lambda: heun_sample(model, noise, sig), device),
-                                                         repeats)
-    print(f"paper gaussian_mlp (d = {exp.data.dim}, width {spec.width}, batch {spec.batch}, {spec.heun_steps}-level Heun; "
-          f"{torch.cuda.get_device_name(0)})")
+            out[f"sample_{device.type}"] = samples / _best(
+                _synchronised(lambda: heun_sample(model, noise, sig), device), repeats
+            )
+    print(
+        f"paper gaussian_mlp (d = {exp.data.dim}, width {spec.width}, batch {spec.batch}, {spec.heun_steps}-level "
+        f"Heun; {torch.cuda.get_device_name(0)})"
+    )
     _row("training, CPU 1 thread", out["train_cpu"], "steps/s")
     _row("training, CUDA", out["train_cuda"], "steps/s", f"(CUDA / CPU = {out['train_cuda'] / out['train_cpu']:.1f}x)")
     _row("sampling, CPU 1 thread", out["sample_cpu"], "samples/s")
-    _row("sampling, CUDA", out["sample_cuda"], "samples/s", f"(CUDA / CPU = {out['sample_cuda'] / out['sample_cpu']:.1f}x)")
+    _row(
+        "sampling, CUDA",
+        out["sample_cuda"],
+        "samples/s",
+        f"(CUDA / CPU = {out['sample_cuda'] / out['sample_cpu']:.1f}x)",
+    )
     return out
 
 
@@ -108,7 +118,7 @@ def bench(name: str, steps: int, samples: int, repeats: int, variant: str = "pri
             opt.step()
 
     def sample(chunk):
-        return lambda: [heun_sample(model, noise[i:i + chunk], sig) for i in range(0, samples, chunk)]
+        return lambda: [heun_sample(model, noise[i : i + chunk], sig) for i in range(0, samples, chunk)]
 
     out = {}
     for threads in (1, 2):
@@ -120,22 +130,42 @@ def bench(name: str, steps: int, samples: int, repeats: int, variant: str = "pri
     n_par = sum(p.numel() for p in model.parameters())
     arch = spec.arch if spec.arch != "mlp" else f"mlp, {spec.variant}"
     print(f"{name} ({arch}, {n_par} parameters, batch {spec.batch}, {spec.heun_steps}-level Heun)")
-    _row("training, 1 thread", out["train_1"], "steps/s", f"(2 threads: {out['train_2']:.1f}, ratio 1/2 = {out['train_1'] / out['train_2']:.2f})")
-    _row("sampling, 1 thread, one batch", out["sample_1"], "samples/s",
-         f"(2 threads: {out['sample_2']:.0f}, ratio 1/2 = {out['sample_1'] / out['sample_2']:.2f})")
-    _row("sampling, 1 thread, batches of 100", out["sample_small"], "samples/s",
-         f"(batched / small = {out['sample_1'] / out['sample_small']:.2f}x)")
+    _row(
+        "training, 1 thread",
+        out["train_1"],
+        "steps/s",
+        f"(2 threads: {out['train_2']:.1f}, ratio 1/2 = {out['train_1'] / out['train_2']:.2f})",
+    )
+    _row(
+        "sampling, 1 thread, one batch",
+        out["sample_1"],
+        "samples/s",
+        f"(2 threads: {out['sample_2']:.0f}, ratio 1/2 = {out['sample_1'] / out['sample_2']:.2f})",
+    )
+    _row(
+        "sampling, 1 thread, batches of 100",
+        out["sample_small"],
+        "samples/s",
+        f"(batched / small = {out['sample_1'] / out['sample_small']:.2f}x)",
+    )
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reproduce.bench.denoisers",
-                                     description="Time training and sampling of the EDM-trained spectral-bias denoisers.")
+    parser = argparse.ArgumentParser(
+        prog="python -m reproduce.bench.denoisers",
+        description="Time training and sampling of the EDM-trained spectral-bias denoisers.",
+    )
     parser.add_argument("--steps", type=int, default=100, help="training steps per timing (default 100)")
     parser.add_argument("--samples", type=int, default=2000, help="samples per sampling timing (default 2000)")
-    parser.add_argument("--repeats", type=int, default=3, help="timings per measurement; the minimum is reported (default 3)")
-    parser.add_argument("--cuda", action="store_true",
-                        help="time the paper preset's Gaussian MLP on the CPU and on CUDA instead (needs a GPU)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timings per measurement; the minimum is reported (default 3)"
+    )
+    parser.add_argument(
+        "--cuda",
+        action="store_true",
+        help="time the paper preset's Gaussian MLP on the CPU and on CUDA instead (needs a GPU)",
+    )
     args = parser.parse_args(argv)
     if args.cuda:
         try:
@@ -146,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     print("EDM denoiser benchmark (CPU; min of repeats)")
     printed = bench("gaussian_mlp", args.steps, args.samples, args.repeats)
     legacy = bench("gaussian_mlp", args.steps, args.samples, args.repeats, variant="legacy")
-    print(f"printed / legacy Gaussian MLP: training {printed['train_1'] / legacy['train_1']:.2f}x, "
-          f"sampling {printed['sample_1'] / legacy['sample_1']:.2f}x (1 thread; > 1 means the printed network is faster)")
+    print(
+        f"printed / legacy Gaussian MLP: training {printed['train_1'] / legacy['train_1']:.2f}x, "
+        f"sampling {printed['sample_1'] / legacy['sample_1']:.2f}x (1 thread; > 1 means the printed network is faster)"
+    )
     for name in ("patches_mlp", "patches_cnn"):
         bench(name, args.steps, args.samples, args.repeats)
     return 0

@@ -28,8 +28,12 @@ def bench(spec: TrainSpec, label: str, count: int) -> None:
         t0 = time.perf_counter()
         model = train(spec, cache=tmp)
         wall = time.perf_counter() - t0
-    _row(f"{label}: training", spec.steps / model.train_seconds, "steps/s",
-         f"({model.parameters} parameters, {spec.steps} steps, batch {spec.batch}; wall incl. setup {wall:.1f} s)")
+    _row(
+        f"{label}: training",
+        spec.steps / model.train_seconds,
+        "steps/s",
+        f"({model.parameters} parameters, {spec.steps} steps, batch {spec.batch}; wall incl. setup {wall:.1f} s)",
+    )
     gen = torch.Generator().manual_seed(0)
     sample(model, 20, gen)
     t0 = time.perf_counter()
@@ -39,8 +43,10 @@ def bench(spec: TrainSpec, label: str, count: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reproduce.bench.graph_diffusion",
-                                     description="Time training and sampling of the trained edge-diffusion model.")
+    parser = argparse.ArgumentParser(
+        prog="python -m reproduce.bench.graph_diffusion",
+        description="Time training and sampling of the trained edge-diffusion model.",
+    )
     parser.add_argument("--steps", type=int, default=300, help="training steps per timing (default 300)")
     parser.add_argument("--count", type=int, default=1000, help="graphs sampled per timing (default 1000)")
     args = parser.parse_args(argv)
@@ -50,12 +56,21 @@ def main(argv: list[str] | None = None) -> int:
     bench(TrainSpec(width=16, depth=2, lam=2.0, **base), "same, weighted loss lam = 2", args.count)
     bench(TrainSpec(width=8, depth=1, **base), "barbell, width 8 depth 1", args.count)
     bench(TrainSpec(width=32, depth=2, **base), "barbell, width 32 depth 2", args.count)
-    bench(TrainSpec(family="chain", width=16, depth=2, **base), "chain 10-15-20 (45 nodes), width 16 depth 2", args.count // 4)
+    bench(
+        TrainSpec(family="chain", width=16, depth=2, **base),
+        "chain 10-15-20 (45 nodes), width 16 depth 2",
+        args.count // 4,
+    )
     for lam in (2.0,):
         t0 = time.perf_counter()
         data = make_dataset(TrainSpec(lam=lam, train_graphs=2000))
         total = time.perf_counter() - t0
-        _row("R_eff of 2000 barbell training graphs (batched pinv)", 1000 * data.reff_seconds, "ms", f"(dataset total {total:.2f} s)")
+        _row(
+            "R_eff of 2000 barbell training graphs (batched pinv)",
+            1000 * data.reff_seconds,
+            "ms",
+            f"(dataset total {total:.2f} s)",
+        )
     return 0
 
 

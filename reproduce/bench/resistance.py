@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from reproduce.myopia.reff_cost import erdos_renyi_edges, grid_edges
+from reproduce.myopia.graphs import erdos_renyi_edges, grid_edges
 from theory.bridges import bridge_mask
 from theory.effective_resistance import edge_resistance_array, edge_resistances
 
@@ -56,10 +56,20 @@ def bench_networkx(repeats: int) -> None:
     t_pinv, Lp = _timed(lambda: np.linalg.pinv(L, hermitian=True), repeats)
     t_ours, ours = _timed(lambda: edge_resistances(G), repeats)
     rel = max(abs(ours[e] - ref[e]) / ref[e] for e in ref)
-    _row("exact, ER n=1000 deg 10, vs nx.resistance_distance", t_ours, ">= 50x faster, 1e-9",
-         t_nx / t_ours >= 50 and rel <= 1e-9, f"ratio {t_nx / t_ours:7.1f}x  max rel diff {rel:.1e}")
-    _row("  (same, vs numpy pinv alone, networkx's algorithm)", t_ours, "(information)", True,
-         f"ratio {t_pinv / t_ours:7.1f}x")
+    _row(
+        "exact, ER n=1000 deg 10, vs nx.resistance_distance",
+        t_ours,
+        ">= 50x faster, 1e-9",
+        t_nx / t_ours >= 50 and rel <= 1e-9,
+        f"ratio {t_nx / t_ours:7.1f}x  max rel diff {rel:.1e}",
+    )
+    _row(
+        "  (same, vs numpy pinv alone, networkx's algorithm)",
+        t_ours,
+        "(information)",
+        True,
+        f"ratio {t_pinv / t_ours:7.1f}x",
+    )
 
 
 def bench_grid_exact(repeats: int) -> None:
@@ -73,8 +83,13 @@ def bench_grid_exact(repeats: int) -> None:
     t_pinv, Lp = _timed(lambda: np.linalg.pinv(L, hermitian=True), 1)
     ref = Lp[t, t] + Lp[h, h] - 2 * Lp[t, h]
     rel = float(np.max(np.abs(r - ref) / ref))
-    _row("exact, 70x70 grid (4,900 nodes)", t_ours, "<= 2 s", t_ours <= 2.0,
-         f"vs dense pinv {t_pinv / t_ours:5.1f}x  max rel diff {rel:.1e}")
+    _row(
+        "exact, 70x70 grid (4,900 nodes)",
+        t_ours,
+        "<= 2 s",
+        t_ours <= 2.0,
+        f"vs dense pinv {t_pinv / t_ours:5.1f}x  max rel diff {rel:.1e}",
+    )
 
 
 def bench_grid_approx(repeats: int) -> None:
@@ -86,8 +101,13 @@ def bench_grid_approx(repeats: int) -> None:
         lambda: edge_resistance_array(n, t, h, method="approx", epsilon=0.3, seed=0, info=info), repeats
     )
     err = float(np.max(np.abs(approx - exact) / exact))
-    _row(f"approx eps=0.3, 150x150 grid (solver auto -> {info['solver']})", t_ours, "<= 5 s, err <= 0.3",
-         t_ours <= 5.0 and err <= 0.3, f"max rel err {err:.3f}  k={info['projections']}  vs exact {t_exact / t_ours:5.1f}x")
+    _row(
+        f"approx eps=0.3, 150x150 grid (solver auto -> {info['solver']})",
+        t_ours,
+        "<= 5 s, err <= 0.3",
+        t_ours <= 5.0 and err <= 0.3,
+        f"max rel err {err:.3f}  k={info['projections']}  vs exact {t_exact / t_ours:5.1f}x",
+    )
 
 
 def bench_solver_choice() -> None:
@@ -106,9 +126,16 @@ def bench_solver_choice() -> None:
             if solver == "auto":
                 picked = info["solver"]
         worse = "cg" if picked == "direct" else "direct"
-        _row(f"solver choice, {name}: auto -> {picked}", times["auto"], "auto ~ best",
-             times["auto"] <= 1.5 * min(times["direct"], times["cg"]),
-             f"direct {times['direct']:.2f} s  cg {times['cg']:.2f} s  ({worse} / auto {times[worse] / times['auto']:.1f}x)")
+        _row(
+            f"solver choice, {name}: auto -> {picked}",
+            times["auto"],
+            "auto ~ best",
+            times["auto"] <= 1.5 * min(times["direct"], times["cg"]),
+            (
+                f"direct {times['direct']:.2f} s  cg {times['cg']:.2f} s  "
+                f"({worse} / auto {times[worse] / times['auto']:.1f}x)"
+            ),
+        )
 
 
 def bench_bridges() -> None:
@@ -122,8 +149,13 @@ def bench_bridges() -> None:
     t_nx, truth = _timed(lambda: {frozenset(e) for e in nx.bridges(G)})
     t_ours, mask = _timed(lambda: bridge_mask(n, t, h))
     mine = {frozenset((a, b)) for a, b, x in zip(t.tolist(), h.tolist(), mask) if x}
-    _row("bridges, 10^5 nodes 2x10^5 edges, vs nx.bridges", t_ours, "(information)", mine == truth,
-         f"ratio {t_nx / t_ours:7.1f}x  same set: {mine == truth}")
+    _row(
+        "bridges, 10^5 nodes 2x10^5 edges, vs nx.bridges",
+        t_ours,
+        "(information)",
+        mine == truth,
+        f"ratio {t_nx / t_ours:7.1f}x  same set: {mine == truth}",
+    )
 
 
 def _large_child() -> None:
@@ -142,13 +174,19 @@ def bench_large() -> None:
     """Approximate engine on 10^6 edges in a child process (peak memory is the child's)."""
     proc = subprocess.run(
         [sys.executable, "-m", "reproduce.bench.resistance", "--large-child"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
-    _row("approx eps=0.5, ER 2x10^5 nodes, 10^6 edges", out["seconds"], "<= 120 s, <= 4 GB",
-         out["seconds"] <= 120 and peak_gb <= 4,
-         f"peak {peak_gb:.2f} GB  k={out['info']['projections']}  solver={out['info']['solver']}")
+    _row(
+        "approx eps=0.5, ER 2x10^5 nodes, 10^6 edges",
+        out["seconds"],
+        "<= 120 s, <= 4 GB",
+        out["seconds"] <= 120 and peak_gb <= 4,
+        f"peak {peak_gb:.2f} GB  k={out['info']['projections']}  solver={out['info']['solver']}",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m reproduce.bench.resistance",
         description="Time the effective-resistance engine against the issue's targets and baselines.",
     )
-    parser.add_argument("--repeats", type=int, default=3, help="timings are the minimum over this many runs (default 3)")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="timings are the minimum over this many runs (default 3)"
+    )
     parser.add_argument("--skip-large", action="store_true", help="skip the 10^6-edge case (about 1-2 minutes)")
     parser.add_argument("--large-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -30,16 +30,27 @@ decides).  Otherwise **differs**.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, critical_z,
-    describe, draw, model, replicate_seeds_of, training
+    REPLICATE_KEYS,
+    SETTINGS,
+    ModelSettings,
+    Replicated,
+    bridge_frequency,
+    connected_fraction,
+    critical_z,
+    describe,
+    draw,
+    model,
+    replicate_seeds_of,
+    training,
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import FIXED, graph_sampling
@@ -61,7 +72,9 @@ class Config(Replicated):
 CONFIGS = {
     "quick": Config(settings=SETTINGS["quick"], capacities=((4, 1), (8, 1), (16, 2)), samples=500),
     "default": Config(settings=SETTINGS["default"]),
-    "paper": Config(settings=SETTINGS["paper"], capacities=((8, 1), (16, 2), (32, 3), (64, 3), (128, 4)), samples=10000),
+    "paper": Config(
+        settings=SETTINGS["paper"], capacities=((8, 1), (16, 2), (32, 3), (64, 3), (128, 4)), samples=10000
+    ),
 }
 
 
@@ -79,9 +92,18 @@ def _network(config: Config, kw: dict, seed: int, rng: np.random.Generator) -> d
     disc = float(1 - connected_fraction(s).mean())
     eps_hat = bridge_frequency(m)
     target = 1.0 - config.epsilon if lam == 0 else float(stationary_marginal(eps_hat, 1.0 + lam))
-    sd = float(np.sqrt(disc * (1 - disc) / config.samples + config.epsilon * (1 - config.epsilon) / config.settings.train_graphs))
-    out = {"parameters": m.parameters, "learned_bridge": float(marg[m.data.bridge].mean()), "train_bridge": eps_hat,
-           "disconnected": disc, "target": target}
+    sd = float(
+        np.sqrt(
+            disc * (1 - disc) / config.samples + config.epsilon * (1 - config.epsilon) / config.settings.train_graphs
+        )
+    )
+    out = {
+        "parameters": m.parameters,
+        "learned_bridge": float(marg[m.data.bridge].mean()),
+        "train_bridge": eps_hat,
+        "disconnected": disc,
+        "target": target,
+    }
     if lam == 0:  # the weighted network is read against its p*, not tested
         out.update(sd=sd, z=(disc - target) / max(sd, 1e-12))
     return out
@@ -94,7 +116,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     for kw in _networks(config):
         per_seed = [_network(config, kw, seed, rng) for seed in seeds]
         lam = kw["lam"]
-        row: dict[str, Any] = {"width": kw["width"], "depth": kw["depth"], "lam": lam, "parameters": per_seed[0]["parameters"]}
+        row: dict[str, Any] = {
+            "width": kw["width"],
+            "depth": kw["depth"],
+            "lam": lam,
+            "parameters": per_seed[0]["parameters"],
+        }
         for key in ("learned_bridge", "train_bridge", "disconnected", "target"):
             row[key] = interval([r[key] for r in per_seed])
         if lam == 0:
@@ -105,13 +132,21 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     std = [r for r in rows if r["lam"] == 0]
     zc = critical_z(config.level, len(std) * len(seeds), two_sided=False)
     params = [r["parameters"] for r in std]
-    values = {"seeds": list(seeds), "rows": rows, "critical_z": zc, "parameter_span": max(params) / min(params),
-              "epsilon": config.epsilon, "samples": config.samples}
+    values = {
+        "seeds": list(seeds),
+        "rows": rows,
+        "critical_z": zc,
+        "parameter_span": max(params) / min(params),
+        "epsilon": config.epsilon,
+        "samples": config.samples,
+    }
     w = rows[-1]
-    headline = (f"{len(seeds)} seed(s); standard P(disconnected): "
-                + ", ".join(f"{r['parameters']} params {describe(r['disconnected'])}" for r in std)
-                + f" vs 1 - eps = {1 - config.epsilon:.3f}; weighted (lam {config.lam:g}, {w['parameters']} params) bridge "
-                f"{describe(w['learned_bridge'])} vs p* {describe(w['target'])}, P(disconnected) {describe(w['disconnected'])}")
+    headline = (
+        f"{len(seeds)} seed(s); standard P(disconnected): "
+        + ", ".join(f"{r['parameters']} params {describe(r['disconnected'])}" for r in std)
+        + f" vs 1 - eps = {1 - config.epsilon:.3f}; weighted (lam {config.lam:g}, {w['parameters']} params) bridge "
+        f"{describe(w['learned_bridge'])} vs p* {describe(w['target'])}, P(disconnected) {describe(w['disconnected'])}"
+    )
     return Measurement(values, headline)
 
 
@@ -122,37 +157,57 @@ def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Reproduced iff no standard network disconnects significantly less often than 1 - eps, per replicate and on average."""
+    """Reproduced iff no standard network disconnects significantly less often than 1 - eps, per
+    replicate and on average."""
     zc = values["critical_z"]
     goal = 1 - values["epsilon"]
     std = [r for r in values["rows"] if r["lam"] == 0]
     w = values["rows"][-1]
-    tol = {"rule": "one-sided, every capacity: in every replicate P_dis >= (1 - eps) - z_c sqrt(P(1-P)/S + eps(1-eps)/N), "
-                   "Bonferroni over capacities and replicates; the upper end of the 95% interval of the mean P_dis >= 1 - eps",
-           "critical_z": zc, "interval": "95%"}
-    off = [r for r in std if r["min_z"] < -zc or (r["disconnected"]["high"] is not None and r["disconnected"]["high"] < goal)]
+    tol = {
+        "rule": "one-sided, every capacity: in every replicate P_dis >= (1 - eps) - z_c sqrt(P(1-P)/S + eps(1-eps)/N), "
+        "Bonferroni over capacities and replicates; the upper end of the 95% interval of the mean P_dis >= 1 - eps",
+        "critical_z": zc,
+        "interval": "95%",
+    }
+    off = [
+        r
+        for r in std
+        if r["min_z"] < -zc or (r["disconnected"]["high"] is not None and r["disconnected"]["high"] < goal)
+    ]
     under = [r for r in std if r["max_z"] > zc]
     n = len(values["seeds"])
     summary = ", ".join(f"{r['parameters']} params: {describe(r['disconnected'])}" for r in std)
-    wnote = (f" The smallest network with the weighted loss (lam {w['lam']:g}) learns the bridge at {describe(w['learned_bridge'])} "
-             f"(p* = {describe(w['target'])}) and disconnects {describe(w['disconnected'])} of the time: the change comes from "
-             "the loss, not capacity.")
-    unote = "".join(f" The {r['parameters']}-parameter network under-fits the bridge ({describe(r['learned_bridge'])} vs training "
-                    f"frequency {describe(r['train_bridge'])}) and disconnects more often than 1 - eps (z up to {r['max_z']:.1f})."
-                    for r in under)
+    wnote = (
+        f" The smallest network with the weighted loss (lam {w['lam']:g}) learns the bridge "
+        f"at {describe(w['learned_bridge'])} (p* = {describe(w['target'])}) and "
+        f"disconnects {describe(w['disconnected'])} of the time: the change comes from the loss, not capacity."
+    )
+    unote = "".join(
+        f" The {r['parameters']}-parameter network under-fits the bridge ({describe(r['learned_bridge'])} vs training "
+        f"frequency {describe(r['train_bridge'])}) and disconnects more often than 1 - eps (z up to {r['max_z']:.1f})."
+        for r in under
+    )
     if not off:
-        return Judgement("reproduced", f"Across a {values['parameter_span']:.0f}x span of parameters and {n} replicate(s) no "
-                         f"standard network keeps the bridge more often than eps = {values['epsilon']} ({summary}; 1 - eps = "
-                         f"{goal:.3f})." + unote + wnote, tol)
-    return Judgement("differs", f"A standard network keeps the bridge more often than the data ({n} replicate(s); {summary}; "
-                     "lowest z " + ", ".join(f"{r['min_z']:.1f}" for r in off) + f" against -{zc:.2f})." + wnote, tol)
+        return Judgement(
+            "reproduced",
+            f"Across a {values['parameter_span']:.0f}x span of parameters and {n} replicate(s) no "
+            f"standard network keeps the bridge more often than eps = {values['epsilon']} ({summary}; 1 - eps = "
+            f"{goal:.3f})." + unote + wnote,
+            tol,
+        )
+    return Judgement(
+        "differs",
+        f"A standard network keeps the bridge more often than the data ({n} replicate(s); {summary}; "
+        "lowest z " + ", ".join(f"{r['min_z']:.1f}" for r in off) + f" against -{zc:.2f})." + wnote,
+        tol,
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """P(disconnected) and bridge marginal against parameter count."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     v = result["measured"]
     std = [r for r in v["rows"] if r["lam"] == 0]
@@ -160,14 +215,29 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     p = [r["parameters"] for r in std]
     for r in std:
-        axes[0].plot(np.full(len(r["per_seed"]), r["parameters"]), [q["disconnected"] for q in r["per_seed"]], ".", color="0.5", ms=4)
-    axes[0].plot(p, [r["disconnected"]["mean"] for r in std], "o-", label=f"standard loss, mean of {len(v['seeds'])} replicate(s) (dots: each)")
-    axes[0].plot([w["parameters"]], [w["disconnected"]["mean"]], "s", color="C1", ms=9, label=f"weighted, lam = {w['lam']:g}")
+        axes[0].plot(
+            np.full(len(r["per_seed"]), r["parameters"]),
+            [q["disconnected"] for q in r["per_seed"]],
+            ".",
+            color="0.5",
+            ms=4,
+        )
+    axes[0].plot(
+        p,
+        [r["disconnected"]["mean"] for r in std],
+        "o-",
+        label=f"standard loss, mean of {len(v['seeds'])} replicate(s) (dots: each)",
+    )
+    axes[0].plot(
+        [w["parameters"]], [w["disconnected"]["mean"]], "s", color="C1", ms=9, label=f"weighted, lam = {w['lam']:g}"
+    )
     axes[0].axhline(1 - v["epsilon"], color="k", ls="--", label="1 - eps (Theorem 3.2)")
     axes[0].set_ylabel("fraction of samples disconnected")
     axes[1].plot(p, [r["learned_bridge"]["mean"] for r in std], "o-", label="standard: learned bridge")
     axes[1].axhline(v["epsilon"], color="k", ls="--", label="eps")
-    axes[1].plot([w["parameters"]], [w["learned_bridge"]["mean"]], "s", color="C1", ms=9, label="weighted: learned bridge")
+    axes[1].plot(
+        [w["parameters"]], [w["learned_bridge"]["mean"]], "s", color="C1", ms=9, label="weighted: learned bridge"
+    )
     axes[1].axhline(w["target"]["mean"], color="C1", ls=":", label="p* of the weighted loss")
     axes[1].set_ylabel("bridge marginal in samples")
     for ax in axes:
@@ -175,7 +245,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ax.set_xlabel("network parameters")
         ax.legend(fontsize=8)
     fig.suptitle("capacity does not fix the standard loss")
-    return [save_figure(fig, out_dir / "myopia.capacity_independence.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(
@@ -183,7 +253,10 @@ CLAIM = register(
         id="myopia.capacity_independence",
         version=2,
         location="Sec. 3 (Theorem 3.2 discussion, 'regardless of model capacity')",
-        statement="The standard model's failure to keep a rare bridge persists at every model capacity; the weighted loss changes it without extra capacity.",
+        statement=(
+            "The standard model's failure to keep a rare bridge persists at every model capacity; "
+            "the weighted loss changes it without extra capacity."
+        ),
         paper_value="unlearnable regardless of model capacity",
         configs=CONFIGS,
         measure=measure,

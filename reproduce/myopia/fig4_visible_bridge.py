@@ -25,15 +25,17 @@ over ``rho`` at ``k = 1`` shows at which density the weighted level reaches the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.monte_carlo import binomial_tolerance
 from reproduce.myopia.graphs import edge_arrays, edge_frequencies, visible_bridge
-from reproduce.myopia.protocol import Workload, binomial_tolerance, run_protocol
+from reproduce.myopia.protocol import Workload, run_protocol
 from reproduce.progress import progress
 
 __all__ = ["Config", "cross_frequency", "crossing_point", "lambda_needed"]
@@ -214,11 +216,21 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
 
     headline = (
         "standard: transition midpoint "
-        + "; ".join(f"{label.split(' (')[0]}: {_t(e['measured_transition_k'])} ({_c(e['crossing_k'])})" for label, e in curves.items())
-        + f". Weighted (lambda = {lam_hi:g}, f = 0.25 k): " + ", ".join(f"{c:.0%}" for c in w_cal)
+        + "; ".join(
+            f"{label.split(' (')[0]}: {_t(e['measured_transition_k'])} ({_c(e['crossing_k'])})"
+            for label, e in curves.items()
+        )
+        + f". Weighted (lambda = {lam_hi:g}, f = 0.25 k): "
+        + ", ".join(f"{c:.0%}" for c in w_cal)
         + f" for k = 1..{ks[-1]} at rho = {config.rho} (dip at k = 2-3 as for the oracle)"
     )
-    details = {"ks": ks, "curves": curves, "oracle": shared["oracle"], "random": shared["random"], "rho_sweep_calibrated": rho_side}
+    details = {
+        "ks": ks,
+        "curves": curves,
+        "oracle": shared["oracle"],
+        "random": shared["random"],
+        "rho_sweep_calibrated": rho_side,
+    }
     return Measurement(values, headline, details)
 
 
@@ -247,7 +259,10 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
             level, wv = e[lam][0], e[lam][i]
             if wv < level - binomial_tolerance(level, wv, K, K):
                 w_problems.append((label, k, wv, level))
-    tolerance = {"rule": f"binomial 99% on K = {K} trials per point (protocol.binomial_tolerance)", "lambda_judged": max(config.lams)}
+    tolerance = {
+        "rule": f"binomial 99% on K = {K} trials per point (protocol.binomial_tolerance)",
+        "lambda_judged": max(config.lams),
+    }
     cal = next(e for lb, e in values["mappings"].items() if "paper" in lb)
     std_text = (
         "standard diffusion is reproduced qualitatively: 0% connected while the cross-edge frequency is below "
@@ -260,17 +275,26 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     rs = values["rho_sweep_calibrated"]
     flat_rho = next((r for r, m in zip(rs["rho"], rs["weighted_min_over_k"]) if m >= 0.9), None)
     if not std_problems and not w_problems:
-        return Judgement("reproduced", std_text[0].upper() + std_text[1:] + f"; weighted diffusion stays at its k = 1 level for every k.", tolerance)
+        return Judgement(
+            "reproduced",
+            std_text[0].upper() + std_text[1:] + "; weighted diffusion stays at its k = 1 level for every k.",
+            tolerance,
+        )
     dips = sorted({k for _, k, _, _ in w_problems})
     worst = min(w_problems, key=lambda x: x[2]) if w_problems else None
     w_text = (
-        f"weighted diffusion (lambda = {max(config.lams):g}) is not ~100% for every k: at rho = {config.rho} it drops "
-        f"at k = {', '.join(map(str, dips))} (to {worst[2]:.0%} against {worst[3]:.0%} at k = 1, {worst[0]}), exactly "
-        "like the spectral oracle. The R_eff term also ranks the clique edges, and for k >= 2 the edges at the "
-        "bridge's end nodes have lower R_eff (the other cross edges give them a parallel route), so the budget "
-        "goes to interior edges and the end nodes are cut off"
-        + (f"; the dip is gone (min over k >= 90%) from rho = {flat_rho}" if flat_rho is not None else "")
-    ) if w_problems else "weighted diffusion stays at its k = 1 level for every k"
+        (
+            f"weighted diffusion (lambda = {max(config.lams):g}) is not ~100% for every k: "
+            f"at rho = {config.rho} it drops at "
+            f"k = {', '.join(map(str, dips))} (to {worst[2]:.0%} against {worst[3]:.0%} at k = 1, {worst[0]}), "
+            "exactly like the spectral oracle. The R_eff term also ranks the clique edges, "
+            "and for k >= 2 the edges at the bridge's end nodes have lower R_eff (the other cross edges give them a "
+            "parallel route), so the budget goes to interior edges and the end nodes are cut off"
+            + (f"; the dip is gone (min over k >= 90%) from rho = {flat_rho}" if flat_rho is not None else "")
+        )
+        if w_problems
+        else "weighted diffusion stays at its k = 1 level for every k"
+    )
     return Judgement("differs", std_text[0].upper() + std_text[1:] + "; but " + w_text + ".", tolerance)
 
 
@@ -278,7 +302,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Frequency mappings, connectivity vs k under each, and the rho side sweep."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     d, cfg = result["details"], result["config"]
     ks = np.asarray(d["ks"])
@@ -299,11 +323,19 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ax.plot(ks, d["oracle"], "k:", lw=2, label="spectral oracle")
         ax.plot(ks, e["standard"], "o-", color="C0", lw=2, label="standard diffusion")
         for j, lam in enumerate(lams):
-            ax.plot(ks, e[f"weighted_lam{lam:g}"], "s--" if j else "^--", color=("C3", "C1")[j % 2], ms=5,
-                    label=f"weighted, lambda = {lam:g}")
+            ax.plot(
+                ks,
+                e[f"weighted_lam{lam:g}"],
+                "s--" if j else "^--",
+                color=("C3", "C1")[j % 2],
+                ms=5,
+                label=f"weighted, lambda = {lam:g}",
+            )
         crossing = float(e["crossing_k"])  # stored as the string "inf" when f(k) never crosses
         if np.isfinite(crossing) and crossing <= ks[-1] + 0.5:
-            ax.axvline(e["crossing_k"], color="C2", lw=1.5, alpha=0.7, label=f"f(k) = {cfg['common']} at k = {crossing:.2f}")
+            ax.axvline(
+                e["crossing_k"], color="C2", lw=1.5, alpha=0.7, label=f"f(k) = {cfg['common']} at k = {crossing:.2f}"
+            )
         ax.set_ylim(-0.03, 1.05)
         ax.set_xlabel("bridge thickness k")
         ax.set_ylabel(f"connectivity (fraction of {cfg['trials']} trials)")
@@ -319,8 +351,11 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_title(f"weighted, lambda = {max(lams):g}, f = 0.25 k: effect of rho", fontsize=10.5)
     ax.set_ylim(-0.03, 1.05)
     ax.legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"Exp III: two K{cfg['clique']} joined by k cross edges, rho = {cfg['rho']}, clique edges at {cfg['common']}", fontsize=12)
-    return [save_figure(fig, out_dir / "myopia.fig4_visible_bridge.png")]
+    fig.suptitle(
+        f"Exp III: two K{cfg['clique']} joined by k cross edges, rho = {cfg['rho']}, clique edges at {cfg['common']}",
+        fontsize=12,
+    )
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

@@ -22,14 +22,15 @@ each seed and then over seeds.  The sum reduction only multiplies the step by 64
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
-from reproduce.myopia.protocol import Z99
+from reproduce.replicates import Z_99
 from theory.gradient_starvation import stationary_marginal
 
 __all__ = ["Config", "sgd_single_logit", "weighted_logit_gradient"]
@@ -187,8 +188,15 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """Standard (omega = 1) and weighted (omega) runs, plus the omega sweep, all with the paper's SGD."""
     omegas = np.array((1.0, config.omega) + tuple(float(w) for w in config.omega_sweep))
     out = sgd_single_logit(
-        config.epsilon, omegas, lr=config.lr, batch=config.batch, steps=config.steps, rng=rng,
-        seeds=config.seeds, theta0=config.theta0, record_every=config.record_every,
+        config.epsilon,
+        omegas,
+        lr=config.lr,
+        batch=config.batch,
+        steps=config.steps,
+        rng=rng,
+        seeds=config.seeds,
+        theta0=config.theta0,
+        record_every=config.record_every,
     )
     mean, se = _tail_stats(out["p"], config.tail)
     p_star = stationary_marginal(config.epsilon, omegas)
@@ -227,11 +235,11 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """Each final ``p`` is compared with the paper's number and with ``p*`` at 99% (seed-to-seed SE).
 
-    Tolerance: ``Z99 x SE`` of the seed average plus half the paper's last printed digit.
+    Tolerance: ``Z_99 x SE`` of the seed average plus half the paper's last printed digit.
     """
-    tol_s = Z99 * values["standard_p_se"] + PRINTED
-    tol_w = Z99 * values["weighted_p_se"] + PRINTED
-    tolerance = {"standard": tol_s, "weighted": tol_w, "rule": "Z99 x seed SE + 0.005 printed rounding"}
+    tol_s = Z_99 * values["standard_p_se"] + PRINTED
+    tol_w = Z_99 * values["weighted_p_se"] + PRINTED
+    tolerance = {"standard": tol_s, "weighted": tol_w, "rule": "Z_99 x seed SE + 0.005 printed rounding"}
     std_ok = abs(values["standard_p"] - PAPER_STANDARD) <= tol_s
     w_paper = abs(values["weighted_p"] - PAPER_WEIGHTED) <= tol_w
     w_theory = abs(values["weighted_p"] - values["p_star_weighted"]) <= tol_w
@@ -261,17 +269,22 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """SGD trajectories of p (standard vs weighted) and the final p against omega with p*."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import Z_99, figure_path, save_figure
 
     d, cfg, m = result["details"], result["config"], result["measured"]
     steps = np.asarray(d["record_steps"])
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
     ax = axes[0]
-    for key, color, label in (("standard", "C0", "standard (omega = 1)"), ("weighted", "C3", f"weighted (omega = {cfg['omega']:g})")):
+    for key, color, label in (
+        ("standard", "C0", "standard (omega = 1)"),
+        ("weighted", "C3", f"weighted (omega = {cfg['omega']:g})"),
+    ):
         for row in np.asarray(d[f"trajectory_{key}"]):
             ax.plot(steps, row, color=color, alpha=0.25, lw=0.8)
         ax.plot(steps, d[f"mean_trajectory_{key}"], color=color, lw=2, label=f"{label}, mean of {cfg['seeds']} seeds")
-    ax.axhline(m["p_star_weighted"], color="C3", ls="--", lw=1.2, label=f"p* = {m['p_star_weighted']:.3f} (closed form)")
+    ax.axhline(
+        m["p_star_weighted"], color="C3", ls="--", lw=1.2, label=f"p* = {m['p_star_weighted']:.3f} (closed form)"
+    )
     ax.axhline(cfg["epsilon"], color="C0", ls="--", lw=1.2, label=f"eps = {cfg['epsilon']}")
     ax.axhline(1.0, color="k", ls=":", lw=1.2, label="paper's weighted result ~1.0")
     ax.set_xlabel("SGD step")
@@ -285,7 +298,15 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     grid = np.logspace(np.log10(om.min()), np.log10(om.max()), 200)
     eps = cfg["epsilon"]
     ax.semilogx(grid, grid * eps / (grid * eps + 1 - eps), "k-", lw=1.2, label="p* = omega eps / (omega eps + 1 - eps)")
-    ax.errorbar(om, d["sweep_p"], yerr=2.576 * np.asarray(d["sweep_se"]), fmt="o", color="C3", ms=5, label="SGD, late-time mean (99% bars)")
+    ax.errorbar(
+        om,
+        d["sweep_p"],
+        yerr=Z_99 * np.asarray(d["sweep_se"]),
+        fmt="o",
+        color="C3",
+        ms=5,
+        label="SGD, late-time mean (99% bars)",
+    )
     ax.axvline(1 / eps, color="0.5", ls=":", lw=1.2, label="omega eps = 1")
     ax.axvline(cfg["omega"], color="C3", ls="--", lw=1, label=f"paper's omega = {cfg['omega']:g}")
     ax.axhline(1.0, color="k", ls=":", lw=1)
@@ -294,7 +315,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_ylim(0, 1.05)
     ax.set_title(f"when does p -> 1?  (eps = {eps})")
     ax.legend(fontsize=9, loc="lower right")
-    return [save_figure(fig, out_dir / "myopia.fig5_optimization.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

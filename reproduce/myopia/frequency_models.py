@@ -11,24 +11,20 @@ factorised model reproduces the marginal edge frequencies):
   ``p(x_0 = 1 | x_t, t)`` per edge fitted on noised training data and sampled ancestrally,
   DiGress-style.
 
-:func:`sample_graphs` draws edge-independent graphs ("frequency-faithful sampling");
-:func:`gnp_connected_probability` is Gilbert's exact connectivity probability of ``G(n, p)``,
-which gives the exact disconnection probability of Theorem 3.2 on the barbell.
+:func:`sample_graphs` draws edge-independent graphs ("frequency-faithful sampling").  The exact
+connectivity probabilities they are compared with (Theorem 3.2) are :mod:`theory.connectivity`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import comb
 
 import numpy as np
 
 __all__ = [
     "TabularEdgeDiffusion",
-    "barbell_disconnection_probability",
     "bernoulli_mle",
     "fit_logistic",
-    "gnp_connected_probability",
     "sample_graphs",
 ]
 
@@ -108,7 +104,9 @@ def fit_logistic(data, *, lr: float = 4.0, steps: int = 2000, theta0: float = 0.
     for i in range(int(steps) + 1):
         p = 1.0 / (1.0 + np.exp(-theta))
         with np.errstate(divide="ignore", invalid="ignore"):
-            ce = -(np.where(target > 0, target * np.log(p), 0.0) + np.where(target < 1, (1 - target) * np.log1p(-p), 0.0))
+            ce = -(
+                np.where(target > 0, target * np.log(p), 0.0) + np.where(target < 1, (1 - target) * np.log1p(-p), 0.0)
+            )
         losses[i] = ce.mean()
         if i < steps:
             theta -= lr * (p - target)
@@ -141,7 +139,7 @@ class TabularEdgeDiffusion:
         return np.asarray(t, dtype=float) / (2.0 * T)
 
     @classmethod
-    def fit(cls, data, steps: int, noise_draws: int, rng: np.random.Generator) -> "TabularEdgeDiffusion":
+    def fit(cls, data, steps: int, noise_draws: int, rng: np.random.Generator) -> TabularEdgeDiffusion:
         """The cross-entropy-optimal tabular predictor on ``noise_draws`` noised copies of each graph.
 
         For a table indexed by ``(t, x_t, e)`` the minimiser of the ``x_0``-prediction
@@ -198,44 +196,3 @@ class TabularEdgeDiffusion:
                     post[b] += weight * like1 * prior1 / (like1 * prior1 + like0 * (1 - prior1))
             x = rng.random(x.shape) < np.where(x, post[1], post[0])
         return x
-
-
-def gnp_connected_probability(n: int, p: float) -> float:
-    """Exact probability that the Erdos--Renyi graph ``G(n, p)`` is connected (Gilbert 1959).
-
-    With ``q = 1 - p``, ``C_1 = 1`` and
-    ``C_n = 1 - sum_{k=1}^{n-1} binom(n-1, k-1) C_k q^{k (n-k)}``: the component of node 1
-    has ``k`` nodes with probability ``binom(n-1, k-1) C_k q^{k(n-k)}``.
-
-    Examples
-    --------
-    >>> round(gnp_connected_probability(2, 0.3), 12)
-    0.3
-    >>> round(gnp_connected_probability(3, 0.5), 12)  # 4 of the 8 graphs on 3 labelled nodes
-    0.5
-    """
-    if int(n) != n or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"p must lie in [0, 1], got {p!r}.")
-    q = 1.0 - p
-    C = [0.0, 1.0]
-    for size in range(2, int(n) + 1):
-        C.append(1.0 - sum(comb(size - 1, k - 1) * C[k] * q ** (k * (size - k)) for k in range(1, size)))
-    return C[int(n)]
-
-
-def barbell_disconnection_probability(clique: int, p_clique: float, epsilon) -> np.ndarray:
-    """Exact ``P(disconnected)`` of an edge-independent sample of the barbell ``2 x K_clique``.
-
-    Connected iff the bridge is drawn (probability ``epsilon``) and both cliques, each a
-    ``G(clique, p_clique)``, are connected: ``1 - epsilon C^2``.  Theorem 3.2 keeps only the
-    bridge term, ``1 - epsilon``.
-
-    Examples
-    --------
-    >>> float(barbell_disconnection_probability(2, 1.0, 0.05))
-    0.95
-    """
-    C = gnp_connected_probability(clique, p_clique)
-    return 1.0 - np.asarray(epsilon, dtype=float) * C * C

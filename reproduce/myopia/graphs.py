@@ -8,6 +8,8 @@
   ``(i, n + i)``, ``i < k``, joining the two cliques.
 * :func:`planted_bridge_graph` -- random weighted pieces joined by planted bridges, for
   testing eq. 3.1 away from the paper's symmetric examples.
+* :func:`erdos_renyi_edges`, :func:`grid_edges` -- large edge lists for the cost claim
+  (``myopia.reff_cost``) and the resistance benchmark.
 
 Nodes are integers; every function returns a networkx graph and the set of edges it
 planted as bridges / cross edges (as sorted tuples).  :func:`edge_frequencies` gives the
@@ -24,6 +26,8 @@ __all__ = [
     "clique_chain",
     "edge_arrays",
     "edge_frequencies",
+    "erdos_renyi_edges",
+    "grid_edges",
     "planted_bridge_communities",
     "planted_bridge_graph",
     "visible_bridge",
@@ -107,7 +111,9 @@ def edge_arrays(G: nx.Graph) -> tuple[int, np.ndarray, np.ndarray]:
     return G.number_of_nodes(), E[:, 0], E[:, 1]
 
 
-def edge_frequencies(G: nx.Graph, rare: set[tuple[int, int]], common: float = 0.95, rare_freq: float = 0.05) -> np.ndarray:
+def edge_frequencies(
+    G: nx.Graph, rare: set[tuple[int, int]], common: float = 0.95, rare_freq: float = 0.05
+) -> np.ndarray:
     """Training frequency of every edge of ``G`` (``G.edges()`` order): ``rare_freq`` on the
     edges in ``rare``, ``common`` elsewhere (Exp I: 0.05 and 0.95 [paper])."""
     for name, x in (("common", common), ("rare_freq", rare_freq)):
@@ -179,3 +185,19 @@ def planted_bridge_communities(
         G.add_edge(a, b)
         bridges.add((min(a, b), max(a, b)))
     return G, bridges
+
+
+def erdos_renyi_edges(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``m`` uniformly random node pairs on ``n`` nodes, self-loops dropped (a G(n, m) multigraph)."""
+    t = rng.integers(0, n, m)
+    h = rng.integers(0, n, m)
+    keep = t != h
+    return t[keep], h[keep]
+
+
+def grid_edges(side: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """The ``side x side`` grid graph as an edge list."""
+    idx = np.arange(side * side).reshape(side, side)
+    t = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
+    h = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
+    return side * side, t, h

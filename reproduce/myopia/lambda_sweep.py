@@ -27,9 +27,10 @@ check is exact, so no interval enters.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +65,26 @@ class Config:
     """
 
     trials: int = 500
-    grid: tuple[float, ...] = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.05, 1.1, 1.15, 1.3, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0)
+    grid: tuple[float, ...] = (
+        0.0,
+        0.1,
+        0.25,
+        0.5,
+        0.75,
+        0.9,
+        0.95,
+        1.05,
+        1.1,
+        1.15,
+        1.3,
+        1.5,
+        2.0,
+        3.0,
+        5.0,
+        10.0,
+        30.0,
+        100.0,
+    )
     offset: float = 0.01
     common: float = 0.95
     rare: float = 0.05
@@ -163,7 +183,9 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
 
         rows = [run("weighted", float(lam)) for lam in lams]
         oracle = run("oracle")
-        ranks = [dense_ranks(method_scores("weighted", work.frequency, work.resistance, lam=float(lam))) for lam in lams]
+        ranks = [
+            dense_ranks(method_scores("weighted", work.frequency, work.resistance, lam=float(lam))) for lam in lams
+        ]
         oracle_ranks = dense_ranks(work.resistance)
         last = float(cross.max()) if cross.size else 0.0
         beyond = [i for i, lam in enumerate(lams) if lam > last]
@@ -178,7 +200,9 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             "bridges_kept_beyond": t_incl,
             "connectivity_lambda0": rows[0]["connectivity"],
             "connectivity_max_below_inclusion": max(rows[i]["connectivity"] for i in below) if below else None,
-            "connectivity_at_inclusion": next((r["connectivity"] for lam, r in zip(lams, rows) if np.isclose(lam, t_incl)), None),
+            "connectivity_at_inclusion": next(
+                (r["connectivity"] for lam, r in zip(lams, rows) if np.isclose(lam, t_incl)), None
+            ),
             "connectivity_above_inclusion": rows[above_incl[0]]["connectivity"] if above_incl else None,
             "same_result_beyond_inclusion": bool(all(rows[i] == rows[above_incl[0]] for i in above_incl)),
             "rse_above_inclusion": rows[above_incl[0]]["rse_mean"] if above_incl else None,
@@ -200,8 +224,9 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     headline = (
         f"barbell: ranking changes only at lambda = {b['ranking_fixed_beyond']:g}; connectivity "
         f"{b['connectivity_max_below_inclusion']:.0%} below, {b['connectivity_at_inclusion']:.0%} at (tie), "
-        f"{b['connectivity_above_inclusion']:.0%} above, identical to the oracle for every lambda > {b['ranking_fixed_beyond']:g}: "
-        f"{b['result_equals_oracle_beyond']}; chain: bridges kept for lambda > {c['bridges_kept_beyond']:.4g} "
+        f"{b['connectivity_above_inclusion']:.0%} above, identical to the oracle for every "
+        f"lambda > {b['ranking_fixed_beyond']:g}: {b['result_equals_oracle_beyond']}; chain: "
+        f"bridges kept for lambda > {c['bridges_kept_beyond']:.4g} "
         f"(ranking fixed beyond {c['ranking_fixed_beyond']:.4g}), {c['connectivity_above_inclusion']:.1%} connected"
     )
     return Measurement(values, headline, details)
@@ -224,8 +249,17 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
             f"{c['bridges_kept_beyond']:.4g}: {c['same_result_beyond_inclusion']} (connectivity "
             f"{c['connectivity_above_inclusion']:.1%})."
             if ok
-            else "Prediction fails: the protocol output is not constant beyond the last score crossing, or not the oracle's: "
-            + "; ".join(f"{k}: same result {v['same_result_beyond_last_crossing']}, equals oracle {v['result_equals_oracle_beyond']}" for k, v in values.items())
+            else (
+                "Prediction fails: the protocol output is not constant beyond the last score crossing, "
+                "or not the oracle's: "
+            )
+            + "; ".join(
+                (
+                    f"{k}: same result {v['same_result_beyond_last_crossing']}, "
+                    f"equals oracle {v['result_equals_oracle_beyond']}"
+                )
+                for k, v in values.items()
+            )
         ),
         "exact: identical rankings and identical protocol outputs under a shared tie-breaking seed",
         prediction="holds" if ok else "fails",
@@ -236,14 +270,19 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Connectivity and RSE vs lambda for both graphs, with the score crossings marked."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     d, m = result["details"], result["measured"]
     fig, axes = plt.subplots(2, 2, figsize=(13, 8))
     for j, name in enumerate(d):
         lam = np.asarray(d[name]["lambda"])
         shown = lam <= XMAX
-        for i, (key, ylabel) in enumerate((("connectivity", "connectivity (fraction of trials)"), ("rse_mean", "RSE = |lambda2(G) - lambda2(H)| / lambda2(G)"))):
+        for i, (key, ylabel) in enumerate(
+            (
+                ("connectivity", "connectivity (fraction of trials)"),
+                ("rse_mean", "RSE = |lambda2(G) - lambda2(H)| / lambda2(G)"),
+            )
+        ):
             ax = axes[i, j]
             y = np.asarray(d[name][key])[shown]
             if key == "rse_mean":
@@ -253,7 +292,12 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             ax.axhline(d[name]["oracle"][key], color="k", ls=":", lw=1.5, label="spectral oracle")
             for x in m[name]["crossings"]:
                 ax.axvline(x, color="0.5", lw=0.8, ls="--")
-            ax.axvline(m[name]["bridges_kept_beyond"], color="C2", lw=1.5, label=f"bridges kept for lambda > {m[name]['bridges_kept_beyond']:.4g}")
+            ax.axvline(
+                m[name]["bridges_kept_beyond"],
+                color="C2",
+                lw=1.5,
+                label=f"bridges kept for lambda > {m[name]['bridges_kept_beyond']:.4g}",
+            )
             ax.set_xlim(-0.05, XMAX)
             ax.set_ylabel(ylabel, fontsize=10)
             ax.set_xlabel(f"lambda (weight of R_eff in the score); values unchanged up to lambda = {lam.max():g}")
@@ -262,7 +306,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                 ax.legend(fontsize=8.5, loc="center right")
             else:
                 ax.legend(fontsize=8.5, loc="center left")
-    return [save_figure(fig, out_dir / "myopia.lambda_sweep.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

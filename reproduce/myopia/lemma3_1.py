@@ -21,9 +21,10 @@ belongs to a later issue.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.stats import norm
@@ -76,9 +77,16 @@ class Config:
 
 
 CONFIGS = {
-    "quick": Config(train_graphs=500, generated_graphs=5000, diffusion_steps=10, noise_draws=4, convergence_sizes=(100, 1000, 10000)),
+    "quick": Config(
+        train_graphs=500, generated_graphs=5000, diffusion_steps=10, noise_draws=4, convergence_sizes=(100, 1000, 10000)
+    ),
     "default": Config(),
-    "paper": Config(train_graphs=20000, generated_graphs=100000, diffusion_steps=50, convergence_sizes=(100, 300, 1000, 3000, 10000, 30000, 100000)),
+    "paper": Config(
+        train_graphs=20000,
+        generated_graphs=100000,
+        diffusion_steps=50,
+        convergence_sizes=(100, 300, 1000, 3000, 10000, 30000, 100000),
+    ),
 }
 
 
@@ -162,7 +170,10 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     z, crit = values["max_abs_z"], values["z_critical_bonferroni"]
     tolerance = {
         "max_abs_z": crit,
-        "rule": f"binomial z-score of every (edge, model) pair, {config.level:.0%} family-wise (Bonferroni over {values['tests']})",
+        "rule": (
+            f"binomial z-score of every (edge, model) pair, {config.level:.0%} family-wise "
+            f"(Bonferroni over {values['tests']})"
+        ),
     }
     ratios = values["convergence_rms_over_theory"]
     if z <= crit:
@@ -184,19 +195,24 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Learned vs generator marginals, per-edge z-scores, and the 1/sqrt(N) convergence."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import Z_99, figure_path, save_figure
 
     d, cfg, m = result["details"], result["config"], result["measured"]
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
-    markers = {"mle": ("o", "C0", "Bernoulli MLE"), "logistic": ("x", "C1", "logit by gradient descent"), "diffusion": ("s", "C3", "per-edge diffusion, generated")}
+    markers = {
+        "mle": ("o", "C0", "Bernoulli MLE"),
+        "logistic": ("x", "C1", "logit by gradient descent"),
+        "diffusion": ("s", "C3", "per-edge diffusion, generated"),
+    }
     ax = axes[0]
     for gen, fill in (("barbell", True), ("spread", False)):
         f = np.asarray(d[f"{gen}_frequency"])
         for w, (mk, col, lab) in markers.items():
-            ax.plot(f, d[f"{gen}_{w}"], mk, color=col, ms=5, mfc=col if fill else "none", alpha=0.8,
-                    label=f"{lab} ({gen})")
+            ax.plot(
+                f, d[f"{gen}_{w}"], mk, color=col, ms=5, mfc=col if fill else "none", alpha=0.8, label=f"{lab} ({gen})"
+            )
     grid = np.linspace(0, 1, 200)
-    band = 2.576 * np.sqrt(grid * (1 - grid) / cfg["train_graphs"])
+    band = Z_99 * np.sqrt(grid * (1 - grid) / cfg["train_graphs"])
     ax.fill_between(grid, grid - band, grid + band, color="0.8", label=f"99% binomial band, N = {cfg['train_graphs']}")
     ax.plot(grid, grid, "k-", lw=0.8)
     ax.set_xlabel("generator frequency P_freq(e)")
@@ -228,7 +244,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_ylabel("RMS error of learned marginals (spread)")
     ax.set_title("convergence to the marginals")
     ax.legend(fontsize=9)
-    return [save_figure(fig, out_dir / "myopia.lemma3_1.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from theory.effective_resistance import edge_resistance_array
-from theory.sparsifier_quality import algebraic_connectivity, is_connected, laplacian_stack, relative_spectral_error
+from theory.laplacian import laplacian_stack
+from theory.sparsifier_quality import algebraic_connectivity, is_connected, relative_spectral_error
 from theory.sparsifiers import METHODS, method_scores, rank_sparsify
 
-__all__ = ["Workload", "binomial_tolerance", "mean_tolerance", "run_protocol"]
+__all__ = ["Workload", "run_protocol"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Workload:
     resistance: np.ndarray
 
     @classmethod
-    def from_edges(cls, n: int, tails: np.ndarray, heads: np.ndarray, frequency: np.ndarray) -> "Workload":
+    def from_edges(cls, n: int, tails: np.ndarray, heads: np.ndarray, frequency: np.ndarray) -> Workload:
         """Compute the resistances of ``G`` and bundle them."""
         return cls(n, tails, heads, np.asarray(frequency, float), edge_resistance_array(n, tails, heads))
 
@@ -80,33 +81,3 @@ def run_protocol(
         "kept": int(masks[0].sum()),
         "trials": int(trials),
     }
-
-
-Z99 = 2.5758293035489004
-"""Two-sided 99% normal quantile."""
-
-
-def binomial_tolerance(p_paper: float, p_ours: float, trials_paper: int, trials_ours: int, printed: float = 0.0005) -> float:
-    """99% tolerance on the difference of two independent success rates (pooled variance),
-    plus the rounding of the printed value (0.1% -> 0.0005).
-
-    Examples
-    --------
-    >>> round(binomial_tolerance(0.5, 0.5, 500, 500), 4)
-    0.082
-    """
-    pooled = (p_paper * trials_paper + p_ours * trials_ours) / (trials_paper + trials_ours)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / trials_paper + 1 / trials_ours))
-    return float(Z99 * se + printed)
-
-
-def mean_tolerance(std_paper: float, std_ours: float, trials_paper: int, trials_ours: int, printed: float = 0.005) -> float:
-    """99% tolerance on the difference of two independent means, plus printed rounding (0.01 -> 0.005).
-
-    Examples
-    --------
-    >>> round(mean_tolerance(0.24, 0.24, 500, 500), 4)
-    0.0441
-    """
-    se = np.sqrt(std_paper**2 / trials_paper + std_ours**2 / trials_ours)
-    return float(Z99 * se + printed)

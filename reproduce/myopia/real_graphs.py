@@ -13,7 +13,7 @@ stopped at the same number of distinct edges) are compared on
   (default 20 communities x 100 nodes, mean degree 12: about 11,000 edges, 19 planted bridges),
   with approximate ``R_eff`` (Spielman--Srivastava projections, ``epsilon = 0.3``), connectivity by
   ``connected_components`` and ``lambda_2`` by shift-invert Lanczos
-  (:mod:`reproduce.myopia.large_graph_metrics`).
+  (the sparse measures of :mod:`theory.sparsifier_quality`).
 
 **Noisy-observation model for the frequencies** (ours; real graphs have no training set).  Each
 edge is observed in each of ``T`` snapshots independently with probability ``pi_e``, and its
@@ -36,9 +36,10 @@ This extension is descriptive: it makes no prediction, and its verdict is a bare
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -46,13 +47,14 @@ from scipy.stats import rankdata
 
 from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.graphs import edge_arrays, planted_bridge_communities
-from reproduce.myopia.large_graph_metrics import algebraic_connectivity_sparse, is_connected_sparse
 from reproduce.progress import progress
 from theory.effective_resistance import edge_resistance_array
+from theory.laplacian import laplacian_stack
 from theory.sparsifier_quality import (
     algebraic_connectivity,
+    algebraic_connectivity_sparse,
     is_connected,
-    laplacian_stack,
+    is_connected_sparse,
     relative_spectral_error,
     spectral_approximation,
 )
@@ -261,7 +263,10 @@ def _large_graph(config: Config, rng: np.random.Generator) -> tuple[dict, dict]:
                 "bridges_kept": float(masks[:, is_bridge].all(axis=1).mean()),
             }
         out[f"rho={rho:g}"] = block
-    return out, {"bridge_R": R[is_bridge], "nonbridge_R_sample": np.sort(R[~is_bridge])[:: max(1, (~is_bridge).sum() // 400)]}
+    return out, {
+        "bridge_R": R[is_bridge],
+        "nonbridge_R_sample": np.sort(R[~is_bridge])[:: max(1, (~is_bridge).sum() // 400)],
+    }
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -279,7 +284,8 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     top = f"rho={max(config.large_rhos):g}"
     headline = (
         "mean connectivity over 4 real graphs x "
-        f"{len(config.rhos)} rho: " + ", ".join(f"{m} {v:.0%}" for m, v in summary.items())
+        f"{len(config.rhos)} rho: "
+        + ", ".join(f"{m} {v:.0%}" for m, v in summary.items())
         + f"; planted graph ({values['planted']['edges']} edges, {top}): "
         + ", ".join(f"{m} {values['planted'][top][m]['connectivity']:.0%}" for m in ALL_METHODS)
     )
@@ -296,9 +302,9 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
         f"On the four real networks (frequencies from the betweenness observation model, lambda = {config.lam:g}) "
         f"mean connectivity is standard {s['standard']:.0%}, weighted {s['weighted']:.0%}, oracle {s['oracle']:.0%}, "
         f"random {s['random']:.0%}, Spielman-Srivastava {s['spielman_srivastava']:.0%}. On the planted graph "
-        f"({values['planted']['edges']} edges, {top}) standard keeps all bridges in {p['standard']['bridges_kept']:.0%} "
-        f"of trials, weighted in {p['weighted']['bridges_kept']:.0%}, Spielman-Srivastava in "
-        f"{p['spielman_srivastava']['bridges_kept']:.0%}.",
+        f"({values['planted']['edges']} edges, {top}) standard keeps all bridges "
+        f"in {p['standard']['bridges_kept']:.0%} of trials, weighted in {p['weighted']['bridges_kept']:.0%}, "
+        f"Spielman-Srivastava in {p['spielman_srivastava']['bridges_kept']:.0%}.",
         f"descriptive: {config.trials} trials per cell (real graphs), {config.large_trials} (planted)",
     )
 
@@ -307,12 +313,22 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Grouped bars: connectivity, RSE and spectral epsilon by method and rho, one column per graph."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     m, cfg = result["measured"], result["config"]
     graphs = list(cfg["graphs"]) + ["planted"]
-    labels = {"random": "random", "standard": "standard", "weighted": f"weighted (lam={cfg['lam']:g})", "oracle": "oracle", "spielman_srivastava": "Spielman-Srivastava"}
-    metrics = (("connectivity", "connectivity"), ("rse_mean", "mean RSE of lambda_2"), ("epsilon_mean", "mean spectral epsilon"))
+    labels = {
+        "random": "random",
+        "standard": "standard",
+        "weighted": f"weighted (lam={cfg['lam']:g})",
+        "oracle": "oracle",
+        "spielman_srivastava": "Spielman-Srivastava",
+    }
+    metrics = (
+        ("connectivity", "connectivity"),
+        ("rse_mean", "mean RSE of lambda_2"),
+        ("epsilon_mean", "mean spectral epsilon"),
+    )
     fig, axes = plt.subplots(3, len(graphs), figsize=(4.0 * len(graphs), 10.5), squeeze=False)
     for j, g in enumerate(graphs):
         rhos = cfg["large_rhos"] if g == "planted" else cfg["rhos"]
@@ -322,22 +338,43 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             ax = axes[i, j]
             if g == "planted" and key == "epsilon_mean":
                 ax.axis("off")
-                ax.text(0.5, 0.15, "planted graph: spectral epsilon\nneeds dense eigensolves,\nnot computed at this size", ha="center", va="center", fontsize=10)
+                ax.text(
+                    0.5,
+                    0.15,
+                    "planted graph: spectral epsilon\nneeds dense eigensolves,\nnot computed at this size",
+                    ha="center",
+                    va="center",
+                    fontsize=10,
+                )
                 continue
             for k, method in enumerate(ALL_METHODS):
                 y = [m[g][f"rho={r:g}"][method][key] for r in rhos]
-                ax.bar(x + (k - (len(ALL_METHODS) - 1) / 2) * width, y, width, color=COLORS[method], label=labels[method])
+                ax.bar(
+                    x + (k - (len(ALL_METHODS) - 1) / 2) * width, y, width, color=COLORS[method], label=labels[method]
+                )
             ax.set_xticks(x, [f"rho={r:g}" for r in rhos])
             ax.set_ylim(0, 1.05 if key == "connectivity" else None)
             if j == 0 or g == "planted":
                 ax.set_ylabel(ylabel)
             if i == 0:
                 info = m[g]
-                ax.set_title(f"{g}: n={info['nodes']}, m={info['edges']}, bridges={info.get('bridges', info.get('planted_bridges'))}", fontsize=10.5)
+                ax.set_title(
+                    (
+                        f"{g}: n={info['nodes']}, m={info['edges']}, "
+                        f"bridges={info.get('bridges', info.get('planted_bridges'))}"
+                    ),
+                    fontsize=10.5,
+                )
     handles, names = axes[0, 0].get_legend_handles_labels()
     axes[2, -1].legend(handles, names, loc="upper center", fontsize=10, title="method")
-    fig.suptitle("Sparsifiers on real networks (betweenness observation model) and on a planted-bridge graph (approximate R_eff)", fontsize=12)
-    return [save_figure(fig, out_dir / "myopia.real_graphs.png")]
+    fig.suptitle(
+        (
+            "Sparsifiers on real networks (betweenness observation model) and on a planted-bridge "
+            "graph (approximate R_eff)"
+        ),
+        fontsize=12,
+    )
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

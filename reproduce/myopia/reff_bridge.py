@@ -12,9 +12,10 @@ compared against it separately.  Which edges are bridges is decided by ``network
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -139,7 +140,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     }
     engine_max = max(sb["engine_max_abs_diff"], sc["engine_max_abs_diff"], engine_diff)
     values = {
-        "barbell_2xK%d" % config.clique: barbell_values,
+        f"barbell_2xK{config.clique}": barbell_values,
         "chain_" + "_".join(f"K{s}" for s in config.chain): chain_values,
         "random_planted": random_values,
         "engine_vs_linear_algebra_max_abs_diff": engine_max,
@@ -207,7 +208,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     d = result["details"]
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
@@ -229,7 +230,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     n = result["measured"]["random_planted"]["graphs"]
     ax.set_title(f"{n} random weighted graphs with planted bridges")
     ax.legend(loc="upper center")
-    return [save_figure(fig, out_dir / "myopia.reff_bridge.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

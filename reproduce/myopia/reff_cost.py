@@ -22,13 +22,15 @@ algorithm.  Timings are minima over repeats and not bit-for-bit reproducible, he
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, register
+from reproduce.myopia.graphs import erdos_renyi_edges, grid_edges
 from reproduce.progress import progress
 from theory.effective_resistance import edge_resistance_array
 from theory.emergence import loglog_fit
@@ -67,25 +69,13 @@ class Config:
 
 CONFIGS = {
     "quick": Config((200, 400, 800), (15, 25, 35), (4_000, 8_000, 16_000), repeats=1),
-    "default": Config((500, 1000, 1500, 2000, 3000), (20, 30, 40, 50, 60, 70), (10_000, 20_000, 40_000, 80_000, 160_000), repeats=2),
-    "paper": Config((500, 1000, 2000, 4000, 6000), (20, 40, 60, 80, 100), (10_000, 40_000, 160_000, 400_000, 1_000_000)),
+    "default": Config(
+        (500, 1000, 1500, 2000, 3000), (20, 30, 40, 50, 60, 70), (10_000, 20_000, 40_000, 80_000, 160_000), repeats=2
+    ),
+    "paper": Config(
+        (500, 1000, 2000, 4000, 6000), (20, 40, 60, 80, 100), (10_000, 40_000, 160_000, 400_000, 1_000_000)
+    ),
 }
-
-
-def erdos_renyi_edges(n: int, m: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``m`` uniformly random node pairs on ``n`` nodes, self-loops dropped (a G(n, m) multigraph)."""
-    t = rng.integers(0, n, m)
-    h = rng.integers(0, n, m)
-    keep = t != h
-    return t[keep], h[keep]
-
-
-def grid_edges(side: int) -> tuple[int, np.ndarray, np.ndarray]:
-    """The ``side x side`` grid graph as an edge list."""
-    idx = np.arange(side * side).reshape(side, side)
-    t = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
-    h = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
-    return side * side, t, h
 
 
 def _best_time(fn: Callable[[], Any], repeats: int) -> float:
@@ -186,7 +176,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     series, fits = result["details"]["series"], result["details"]["fits"]
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
@@ -205,7 +195,11 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         if ref is not None:
             ax.loglog(x, y[-1] * (x / x[-1]) ** ref, "k--", lw=1, label=f"slope {ref} (paper's claim)")
     eps = result["config"]["epsilon"]
-    titles = ("exact R_eff, all edges", f"approximate R_eff (eps = {eps}): time", f"approximate R_eff (eps = {eps}): work")
+    titles = (
+        "exact R_eff, all edges",
+        f"approximate R_eff (eps = {eps}): time",
+        f"approximate R_eff (eps = {eps}): work",
+    )
     xlabels = ("nodes N", "edges m", "edges m")
     ylabels = ("wall-clock time (s)", "wall-clock time (s)", "multiply-adds counted by the solver")
     for ax, title, xl, yl in zip(axes, titles, xlabels, ylabels):
@@ -214,7 +208,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ax.set_ylabel(yl)
         ax.xaxis.set_minor_formatter(NullFormatter())
         ax.legend(fontsize=9, loc="upper left")
-    return [save_figure(fig, out_dir / "myopia.reff_cost.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

@@ -11,9 +11,10 @@ reading judged, ``ceil`` (29) is reported beside it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.myopia.graphs import barbell, edge_arrays, edge_frequencies
 from reproduce.myopia.protocol import Workload, run_protocol
 from reproduce.myopia.tables import compare_rows, draw_table_figure, format_rows, judge_table
+from reproduce.plotting import figure_path
 from theory.sparsifiers import METHODS
 
 PAPER = {
@@ -76,12 +78,16 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     values: dict[str, Any] = {"edges": int(work.tails.size), "trials": config.trials, "lambda": config.lam}
     for rounding in ("floor", "ceil"):
         values[rounding] = {
-            method: run_protocol(work, method, rho=config.rho, trials=config.trials, rng=rng, lam=config.lam, rounding=rounding)
+            method: run_protocol(
+                work, method, rho=config.rho, trials=config.trials, rng=rng, lam=config.lam, rounding=rounding
+            )
             for method in METHODS
         }
     values["comparison_floor"] = compare_rows(PAPER, values["floor"], config.trials)
     values["comparison_ceil"] = compare_rows(PAPER, values["ceil"], config.trials)
-    headline = f"{format_rows(values['floor'])} (floor, {values['floor']['random']['kept']} edges kept, K = {config.trials})"
+    headline = (
+        f"{format_rows(values['floor'])} (floor, {values['floor']['random']['kept']} edges kept, K = {config.trials})"
+    )
     scatter = {
         "frequency": work.frequency,
         "resistance": work.resistance,
@@ -98,7 +104,7 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Blind-spot scatter and paper-vs-ours bars."""
-    return [draw_table_figure(result, out_dir / "myopia.table1_barbell.png", "Table 1 barbell", result["details"]["scatter"])]
+    return [draw_table_figure(result, figure_path(result, out_dir), "Table 1 barbell", result["details"]["scatter"])]
 
 
 CLAIM = register(

@@ -15,9 +15,10 @@ literal reading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -108,7 +109,14 @@ def _rows(config: Config, variant: Variant, rng: np.random.Generator, rounding: 
         n, t, h = edge_arrays(G)
         work = Workload.from_edges(n, t, h, edge_frequencies(G, cross, config.common, config.rare))
         for method in METHODS:
-            acc[method].append((trials, run_protocol(work, method, rho=config.rho, trials=int(trials), rng=rng, lam=config.lam, rounding=rounding)))
+            acc[method].append(
+                (
+                    trials,
+                    run_protocol(
+                        work, method, rho=config.rho, trials=int(trials), rng=rng, lam=config.lam, rounding=rounding
+                    ),
+                )
+            )
     rows = {}
     for method, parts in acc.items():
         w = np.array([k for k, _ in parts], float)
@@ -163,9 +171,7 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """The literal reading's verdict (99% Monte-Carlo tolerances), with the bound and variants named."""
     base = judge_table(values, PAPER, "Table 2 (literal reading)")
     full = [name for name, v in values["variants"].items() if all(v["within"].values())]
-    partial = {
-        name: [LABELS[m] for m, ok in v["within"].items() if ok] for name, v in values["variants"].items()
-    }
+    partial = {name: [LABELS[m] for m, ok in v["within"].items() if ok] for name, v in values["variants"].items()}
     bound = values["random_bound_floor"]
     note = (
         f" Random sampling is bounded by P(both bridges kept) = {bound:.3f} < 0.53 under the literal reading."
@@ -180,9 +186,9 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Blind-spot scatter and paper-vs-ours bars (literal reading), plus the variants' connectivity."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
-    main = draw_table_figure(result, out_dir / "myopia.table2_chain.png", "Table 2 chain", result["details"]["scatter"])
+    main = draw_table_figure(result, figure_path(result, out_dir), "Table 2 chain", result["details"]["scatter"])
     m = result["measured"]
     names = ["literal"] + list(m["variants"])
     rows = [m["floor"]] + [v["rows"] for v in m["variants"].values()]
@@ -194,7 +200,14 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         axes[1].bar(x + (j - 1.5) * width, [r[method]["rse_mean"] for r in rows], width, label=LABELS[method])
     for ax, key, scale in ((axes[0], "connectivity", 100), (axes[1], "rse_mean", 1)):
         for j, method in enumerate(METHODS):
-            ax.hlines(scale * result["paper_value"][method][key], x[0] - 0.45, x[-1] + 0.45, colors=f"C{j}", linestyles=":", lw=1)
+            ax.hlines(
+                scale * result["paper_value"][method][key],
+                x[0] - 0.45,
+                x[-1] + 0.45,
+                colors=f"C{j}",
+                linestyles=":",
+                lw=1,
+            )
         ax.set_xticks(x, [n.replace(" ", "\n", 1) for n in names])
     axes[0].axhline(100 * m["random_bound_floor"], color="k", lw=1, ls="--", label="random bound, 2 bridges")
     axes[0].set_ylabel("connectivity (% of trials)")
@@ -202,7 +215,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     axes[0].set_title("generator variants (dotted: paper's rows)")
     axes[1].set_title("generator variants: RSE")
     axes[0].legend(fontsize=8, loc="center right")
-    return [main, save_figure(fig, out_dir / "myopia.table2_chain_variants.png")]
+    return [main, save_figure(fig, figure_path(result, out_dir, "variants"))]
 
 
 CLAIM = register(

@@ -3,13 +3,14 @@ and the bar-chart figure.  Each table's claim module defines its own workload.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Judgement
-from reproduce.myopia.protocol import binomial_tolerance, mean_tolerance
+from reproduce.monte_carlo import binomial_tolerance, mean_tolerance
 from theory.sparsifiers import METHODS
 
 __all__ = ["LABELS", "compare_rows", "draw_table_figure", "format_rows", "judge_table"]
@@ -26,7 +27,9 @@ PAPER_TRIALS = 500
 """K of Algorithm 5.1 [paper]."""
 
 
-def compare_rows(paper: Mapping[str, Mapping[str, float]], ours: Mapping[str, Mapping[str, float]], trials: int) -> dict:
+def compare_rows(
+    paper: Mapping[str, Mapping[str, float]], ours: Mapping[str, Mapping[str, float]], trials: int
+) -> dict:
     """Per method: our numbers minus the paper's, the 99% Monte-Carlo tolerances, and pass/fail.
 
     Connectivity uses a two-proportion interval (paper K = 500 vs our ``trials``) plus the
@@ -69,7 +72,9 @@ def judge_table(values: Mapping[str, Any], paper: Mapping[str, Mapping[str, floa
         ceil_note = "with ceil rounding outside: " + ", ".join(LABELS[m] for m in off_ceil)
     if not off:
         return Judgement(
-            "reproduced", f"All four rows of {label} are within the Monte-Carlo tolerance (floor rounding); {ceil_note}.", tolerance
+            "reproduced",
+            f"All four rows of {label} are within the Monte-Carlo tolerance (floor rounding); {ceil_note}.",
+            tolerance,
         )
     details = "; ".join(
         f"{LABELS[m]}: connectivity {100 * values['floor'][m]['connectivity']:.1f}% vs "
@@ -81,9 +86,7 @@ def judge_table(values: Mapping[str, Any], paper: Mapping[str, Mapping[str, floa
 
 def format_rows(rows: Mapping[str, Mapping[str, float]]) -> str:
     """``"random 42.0% / 0.70; standard ..."``: connectivity and mean RSE per method."""
-    return "; ".join(
-        f"{m} {100 * rows[m]['connectivity']:.1f}% / {rows[m]['rse_mean']:.2f}" for m in METHODS
-    )
+    return "; ".join(f"{m} {100 * rows[m]['connectivity']:.1f}% / {rows[m]['rse_mean']:.2f}" for m in METHODS)
 
 
 def draw_table_figure(
@@ -99,7 +102,7 @@ def draw_table_figure(
     """
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import Z_99, save_figure
 
     m = result["measured"]
     paper = result["paper_value"]
@@ -121,7 +124,10 @@ def draw_table_figure(
     x = np.arange(len(METHODS))
     width = 0.26
     trials = m["trials"]
-    for ax, key, ylabel in ((axes[1], "connectivity", "connectivity (% of trials)"), (axes[2], "rse_mean", "relative spectral error (mean, std)")):
+    for ax, key, ylabel in (
+        (axes[1], "connectivity", "connectivity (% of trials)"),
+        (axes[2], "rse_mean", "relative spectral error (mean, std)"),
+    ):
         scale = 100.0 if key == "connectivity" else 1.0
         series = [("paper", paper, "0.3"), ("ours, floor", m["floor"], "C0"), ("ours, ceil", m["ceil"], "C9")]
         for j, (label, rows, color) in enumerate(series):
@@ -129,7 +135,7 @@ def draw_table_figure(
             if key == "connectivity":
                 n = 500 if label == "paper" else trials
                 p = vals / 100
-                err = 100 * 2.576 * np.sqrt(p * (1 - p) / n)
+                err = 100 * Z_99 * np.sqrt(p * (1 - p) / n)
             else:
                 err = np.array([rows[k]["rse_std"] for k in METHODS])
             ax.bar(x + (j - 1) * width, vals, width, yerr=err, capsize=3, color=color, label=label)

@@ -22,21 +22,18 @@ table's Monte-Carlo error as in :mod:`reproduce.myopia.lemma3_1`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.stats import norm
 
 from reproduce.claims import Claim, Judgement, Measurement, register
-from reproduce.myopia.frequency_models import (
-    TabularEdgeDiffusion,
-    barbell_disconnection_probability,
-    gnp_connected_probability,
-    sample_graphs,
-)
+from reproduce.myopia.frequency_models import TabularEdgeDiffusion, sample_graphs
 from reproduce.myopia.graphs import barbell, edge_arrays, edge_frequencies
+from theory.connectivity import barbell_disconnection_probability, gnp_connected_probability
 from theory.sparsifier_quality import is_connected
 
 __all__ = ["Config"]
@@ -79,7 +76,9 @@ class Config:
 
 
 CONFIGS = {
-    "quick": Config(epsilons=(0.01, 0.05, 0.2, 0.5), samples=4000, train_graphs=1000, diffusion_steps=10, noise_draws=4),
+    "quick": Config(
+        epsilons=(0.01, 0.05, 0.2, 0.5), samples=4000, train_graphs=1000, diffusion_steps=10, noise_draws=4
+    ),
     "default": Config(),
     "paper": Config(samples=200000, train_graphs=20000, diffusion_steps=50),
 }
@@ -98,25 +97,29 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         model = TabularEdgeDiffusion.fit(data, config.diffusion_steps, config.noise_draws, rng)
         trained_draws = model.sample(config.samples, rng)
         b = int(np.argmin(f))
-        rows.append({
-            "epsilon": float(eps),
-            "theorem": 1.0 - eps,
-            "exact": float(barbell_disconnection_probability(config.clique, config.common, eps)),
-            "exact_marginals": float(1.0 - is_connected(n, t, h, exact_draws).mean()),
-            "trained": float(1.0 - is_connected(n, t, h, trained_draws).mean()),
-            "trained_bridge_marginal": float(trained_draws[:, b].mean()),
-            "train_bridge_frequency": float(data[:, b].mean()),
-        })
+        rows.append(
+            {
+                "epsilon": float(eps),
+                "theorem": 1.0 - eps,
+                "exact": float(barbell_disconnection_probability(config.clique, config.common, eps)),
+                "exact_marginals": float(1.0 - is_connected(n, t, h, exact_draws).mean()),
+                "trained": float(1.0 - is_connected(n, t, h, trained_draws).mean()),
+                "trained_bridge_marginal": float(trained_draws[:, b].mean()),
+                "train_bridge_frequency": float(data[:, b].mean()),
+            }
+        )
     weak = []
     for eps in config.epsilons:
         f = edge_frequencies(G, bridge, common=config.weak_common, rare_freq=eps)
         draws = sample_graphs(f, config.samples, rng)
-        weak.append({
-            "epsilon": float(eps),
-            "theorem": 1.0 - eps,
-            "exact": float(barbell_disconnection_probability(config.clique, config.weak_common, eps)),
-            "exact_marginals": float(1.0 - is_connected(n, t, h, draws).mean()),
-        })
+        weak.append(
+            {
+                "epsilon": float(eps),
+                "theorem": 1.0 - eps,
+                "exact": float(barbell_disconnection_probability(config.clique, config.weak_common, eps)),
+                "exact_marginals": float(1.0 - is_connected(n, t, h, draws).mean()),
+            }
+        )
     tests = 3 * len(rows)
     z = float(norm.ppf(1 - (1 - config.level) / (2 * tests)))
     for r in rows + weak:
@@ -143,7 +146,8 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     headline = (
         f"P(disconnected) at eps = {at['epsilon']}: {at['exact_marginals']:.4f} (exact marginals), "
         f"{at['trained']:.4f} (trained per-edge diffusion) vs 1 - eps = {at['theorem']:.4f}; "
-        f"max deviation over {len(rows)} eps {max(values['max_abs_dev_exact_marginals'], values['max_abs_dev_trained']):.4f}; "
+        f"max deviation over {len(rows)} eps "
+        f"{max(values['max_abs_dev_exact_marginals'], values['max_abs_dev_trained']):.4f}; "
         f"exact - (1 - eps) <= {values['max_abs_exact_minus_theorem']:.1e}"
     )
     return Measurement(values, headline, {})
@@ -156,10 +160,13 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     checks += [(r, "exact_marginals", f" (clique edges {config.weak_common})") for r in values["weak_clique_rows"]]
     for r, key, where in checks:
         if abs(r[key] - r["exact"]) > r[f"tol_{key}"]:
-            bad.append(f"eps = {r['epsilon']}{where}: {key} {r[key]:.4f} vs exact {r['exact']:.4f} (tol {r[f'tol_{key}']:.4f})")
+            bad.append(
+                f"eps = {r['epsilon']}{where}: {key} {r[key]:.4f} vs exact {r['exact']:.4f} (tol {r[f'tol_{key}']:.4f})"
+            )
     tolerance = {
         "rule": f"binomial {config.level:.0%} interval of K = {config.samples} samples, Bonferroni over "
-        f"{len(checks)} tests (z = {values['z_critical_bonferroni']:.2f}); trained sampler adds eps(1-eps)(1/N + 2/(N S))",
+        f"{len(checks)} tests (z = {values['z_critical_bonferroni']:.2f}); trained sampler adds "
+        "eps(1-eps)(1/N + 2/(N S))",
         "per_eps_exact_marginals": [r["tol_exact_marginals"] for r in values["rows"]],
         "per_eps_trained": [r["tol_trained"] for r in values["rows"]],
     }
@@ -181,7 +188,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Disconnection probability vs eps: theorem, exact value, and both samplers with their intervals."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     rows = result["measured"]["rows"]
     cfg = result["config"]
@@ -190,20 +197,62 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax = axes[0]
     grid = np.linspace(0, max(eps) * 1.05, 100)
     ax.plot(grid, 1 - grid, "k-", lw=1, label="Theorem 3.2: 1 - eps")
-    ax.errorbar(eps, [r["exact_marginals"] for r in rows], yerr=[r["tol_exact_marginals"] for r in rows], fmt="o", color="C0", ms=5, label="sampled with exact marginals")
-    ax.errorbar(eps * 1.02, [r["trained"] for r in rows], yerr=[r["tol_trained"] for r in rows], fmt="s", color="C3", ms=4, label="sampled from trained per-edge diffusion")
+    ax.errorbar(
+        eps,
+        [r["exact_marginals"] for r in rows],
+        yerr=[r["tol_exact_marginals"] for r in rows],
+        fmt="o",
+        color="C0",
+        ms=5,
+        label="sampled with exact marginals",
+    )
+    ax.errorbar(
+        eps * 1.02,
+        [r["trained"] for r in rows],
+        yerr=[r["tol_trained"] for r in rows],
+        fmt="s",
+        color="C3",
+        ms=4,
+        label="sampled from trained per-edge diffusion",
+    )
     weak = result["measured"]["weak_clique_rows"]
-    ax.plot(eps, [r["exact"] for r in weak], "--", color="C2", lw=1.2, label=f"exact 1 - eps C^2, clique edges {cfg['weak_common']}")
-    ax.errorbar(eps, [r["exact_marginals"] for r in weak], yerr=[r["tol_exact_marginals"] for r in weak], fmt="D", color="C2", ms=4, label=f"sampled, clique edges {cfg['weak_common']}")
+    ax.plot(
+        eps,
+        [r["exact"] for r in weak],
+        "--",
+        color="C2",
+        lw=1.2,
+        label=f"exact 1 - eps C^2, clique edges {cfg['weak_common']}",
+    )
+    ax.errorbar(
+        eps,
+        [r["exact_marginals"] for r in weak],
+        yerr=[r["tol_exact_marginals"] for r in weak],
+        fmt="D",
+        color="C2",
+        ms=4,
+        label=f"sampled, clique edges {cfg['weak_common']}",
+    )
     ax.set_xlabel("bridge frequency eps")
     ax.set_ylabel("P(sampled graph disconnected)")
-    ax.set_title(f"barbell 2 x K{cfg['clique']}: clique edges {cfg['common']} (paper) and {cfg['weak_common']}; {cfg['samples']} samples per eps", fontsize=10.5)
+    ax.set_title(
+        (
+            f"barbell 2 x K{cfg['clique']}: clique edges {cfg['common']} (paper) and {cfg['weak_common']}; "
+            f"{cfg['samples']} samples per eps"
+        ),
+        fontsize=10.5,
+    )
     ax.legend(fontsize=9)
     ax = axes[1]
-    for key, mk, col, lab, shift in (("exact_marginals", "o", "C0", "exact marginals", 1.0), ("trained", "s", "C3", "trained diffusion", 1.06)):
+    for key, mk, col, lab, shift in (
+        ("exact_marginals", "o", "C0", "exact marginals", 1.0),
+        ("trained", "s", "C3", "trained diffusion", 1.06),
+    ):
         dev = np.array([r[key] - r["exact"] for r in rows])
         tol = np.array([r[f"tol_{key}"] for r in rows])
-        ax.errorbar(eps * shift, dev, yerr=tol, fmt=mk, color=col, ms=5, capsize=3, label=f"{lab} (bars: Bonferroni 99%)")
+        ax.errorbar(
+            eps * shift, dev, yerr=tol, fmt=mk, color=col, ms=5, capsize=3, label=f"{lab} (bars: Bonferroni 99%)"
+        )
     ax.plot(eps, [r["theorem"] - r["exact"] for r in rows], "k^", ms=6, label="theorem 1 - eps minus exact 1 - eps C^2")
     ax.axhline(0, color="k", lw=0.8)
     ax.set_xscale("log")
@@ -211,7 +260,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_ylabel("measured - exact disconnection probability")
     ax.set_title("deviations from the exact value")
     ax.legend(fontsize=9)
-    return [save_figure(fig, out_dir / "myopia.theorem3_2.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(

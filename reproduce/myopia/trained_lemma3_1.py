@@ -23,17 +23,29 @@ there is no interval and (i)-(ii) decide).  Otherwise **differs**.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.graph_diffusion import predicted_at_noise
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, covers, critical_z, describe, draw, model,
-    over_replicates, replicate_seeds_of, torch_generator, training
+    REPLICATE_KEYS,
+    SETTINGS,
+    ModelSettings,
+    Replicated,
+    covers,
+    critical_z,
+    describe,
+    draw,
+    model,
+    over_replicates,
+    replicate_seeds_of,
+    torch_generator,
+    training,
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -41,7 +53,8 @@ from reproduce.trained_tolerances import graph_sampling
 
 @dataclass(frozen=True)
 class Config(Replicated):
-    """Parameters of ``myopia.trained_lemma3_1``: model settings (with the replicate count), bridge frequency, samples ``S``."""
+    """Parameters of ``myopia.trained_lemma3_1``: model settings (with the replicate count), bridge
+    frequency, samples ``S``."""
 
     settings: ModelSettings = field(default_factory=ModelSettings)
     epsilon: float = 0.05
@@ -79,17 +92,34 @@ def _replicate(config: Config, seed: int, rng: np.random.Generator) -> tuple[dic
     b = d.bridge
     values = {
         "parameters": m.parameters,
-        "bridge": {"learned": float(marg[b].mean()), "train_frequency": float(train_f[b].mean()),
-                   "noise_prediction": float(noise_pred[b].mean()), "z": float(z[b][0])},
-        "clique": {"learned": float(marg[~b].mean()), "train_frequency": float(train_f[~b].mean()),
-                   "noise_prediction": float(noise_pred[~b].mean()), "max_abs_z": float(np.abs(z[~b]).max()),
-                   "rms_error": float(np.sqrt(np.mean((marg[~b] - train_f[~b]) ** 2)))},
-        "non_edges": {"learned_mean": float(non_edges.mean()), "learned_max": float(non_edges.max()), "slots": int(non_edges.size)},
+        "bridge": {
+            "learned": float(marg[b].mean()),
+            "train_frequency": float(train_f[b].mean()),
+            "noise_prediction": float(noise_pred[b].mean()),
+            "z": float(z[b][0]),
+        },
+        "clique": {
+            "learned": float(marg[~b].mean()),
+            "train_frequency": float(train_f[~b].mean()),
+            "noise_prediction": float(noise_pred[~b].mean()),
+            "max_abs_z": float(np.abs(z[~b]).max()),
+            "rms_error": float(np.sqrt(np.mean((marg[~b] - train_f[~b]) ** 2))),
+        },
+        "non_edges": {
+            "learned_mean": float(non_edges.mean()),
+            "learned_max": float(non_edges.max()),
+            "slots": int(non_edges.size),
+        },
         "max_abs_z": float(np.abs(z).max()),
         "edges": int(z.size),
     }
-    details = {"learned": marg, "train_frequency": train_f, "noise_prediction": noise_pred, "is_bridge": b,
-               "non_edges": non_edges}
+    details = {
+        "learned": marg,
+        "train_frequency": train_f,
+        "noise_prediction": noise_pred,
+        "is_bridge": b,
+        "non_edges": non_edges,
+    }
     return values, details
 
 
@@ -116,12 +146,16 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     }
     headline = (
         f"{len(seeds)} seed(s): bridge learned {describe(values['bridge_learned'], 4)} vs training frequency "
-        f"{describe(values['bridge_train_frequency'], 4)} (eps = {config.epsilon}; error {describe(values['bridge_error'], 4)}); "
-        f"clique edges {describe(values['clique_learned'], 4)}; non-edges {describe(values['non_edge_mean'], 4)}; "
+        f"{describe(values['bridge_train_frequency'], 4)} (eps = {config.epsilon}; error "
+        f"{describe(values['bridge_error'], 4)}); clique edges {describe(values['clique_learned'], 4)}; "
+        f"non-edges {describe(values['non_edge_mean'], 4)}; "
         f"max |z| over replicates {values['max_abs_z']:.2f} (critical {values['critical_z']:.2f}, S = {S})"
     )
-    details = dict(first, bridge_learned=[v["bridge"]["learned"] for v in per_seed],
-                   bridge_train_frequency=[v["bridge"]["train_frequency"] for v in per_seed])
+    details = dict(
+        first,
+        bridge_learned=[v["bridge"]["learned"] for v in per_seed],
+        bridge_train_frequency=[v["bridge"]["train_frequency"] for v in per_seed],
+    )
     return Measurement(values, headline, details)
 
 
@@ -131,35 +165,58 @@ def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Reproduced iff the rule of the module docstring holds: per-replicate z, non-edges, and the bridge-error interval."""
+    """Reproduced iff the rule of the module docstring holds: per-replicate z, non-edges, and the
+    bridge-error interval."""
     zc = values["critical_z"]
     S = values["samples"]
-    tol = {"rule": "in every replicate per edge |learned - f| <= z_c sqrt(f(1-f)/S), Bonferroni over edges and replicates, "
-                   "and non-edge mean <= 3/S; the 95% interval of the mean bridge error learned - f contains 0",
-           "critical_z": zc, "non_edge_mean_max": 3.0 / S, "interval": "95%"}
+    tol = {
+        "rule": "in every replicate per edge |learned - f| <= z_c sqrt(f(1-f)/S), "
+        "Bonferroni over edges and replicates, and non-edge mean <= 3/S; the 95% interval of the mean bridge error "
+        "learned - f contains 0",
+        "critical_z": zc,
+        "non_edge_mean_max": 3.0 / S,
+        "interval": "95%",
+    }
     ok_edges = values["max_abs_z"] <= zc
     ok_non = all(v["non_edges"]["learned_mean"] <= 3.0 / S for v in values["per_seed"])
     ok_interval = covers(values["bridge_error"], 0.0)
     per_seed = values["per_seed"]
     zs = ", ".join(f"{v['max_abs_z']:.2f}" for v in per_seed)
     bridge_z = ", ".join(f"{v['bridge']['z']:.2f}" for v in per_seed)
-    text = (f"bridge {describe(values['bridge_learned'], 4)} vs training frequency {describe(values['bridge_train_frequency'], 4)}, "
-            f"error {describe(values['bridge_error'], 4)} (z per replicate {bridge_z}); largest edge |z| per replicate "
-            f"{zs} (critical {zc:.2f}); non-edges {describe(values['non_edge_mean'], 4)}")
+    text = (
+        f"bridge {describe(values['bridge_learned'], 4)} vs training "
+        f"frequency {describe(values['bridge_train_frequency'], 4)}, "
+        f"error {describe(values['bridge_error'], 4)} (z per replicate {bridge_z}); largest edge |z| per "
+        f"replicate {zs} (critical {zc:.2f}); non-edges {describe(values['non_edge_mean'], 4)}"
+    )
     if ok_edges and ok_non and ok_interval is not False:
-        return Judgement("reproduced", f"The trained networks' sample marginals match their training frequencies in every "
-                         f"replicate: {text}.", tol)
-    why = [w for w, bad in (("an edge outside its Bonferroni interval", not ok_edges), ("non-edges generated", not ok_non),
-                            ("the interval of the bridge error excludes 0", ok_interval is False)) if bad]
-    return Judgement("differs", f"Trained marginals deviate beyond sampling error ({'; '.join(why)}): {text}; the finite "
-                     "training leaves that error in the learned marginals.", tol)
+        return Judgement(
+            "reproduced",
+            f"The trained networks' sample marginals match their training frequencies in every replicate: {text}.",
+            tol,
+        )
+    why = [
+        w
+        for w, bad in (
+            ("an edge outside its Bonferroni interval", not ok_edges),
+            ("non-edges generated", not ok_non),
+            ("the interval of the bridge error excludes 0", ok_interval is False),
+        )
+        if bad
+    ]
+    return Judgement(
+        "differs",
+        f"Trained marginals deviate beyond sampling error ({'; '.join(why)}): {text}; the finite "
+        "training leaves that error in the learned marginals.",
+        tol,
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Learned vs training frequency per edge (replicate 1), with binomial 99% bars; the bridge of every replicate."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import Z_99, figure_path, save_figure
 
     d, v = result["details"], result["measured"]
     f = np.asarray(d["train_frequency"])
@@ -167,11 +224,13 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     nz = np.asarray(d["noise_prediction"])
     b = np.asarray(d["is_bridge"], bool)
     S = v["samples"]
-    err = 2.576 * np.sqrt(np.clip(f * (1 - f), 1e-12, None) / S)
+    err = Z_99 * np.sqrt(np.clip(f * (1 - f), 1e-12, None) / S)
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
     for ax, mask, title in ((axes[0], b, "bridge"), (axes[1], ~b, "clique edges")):
         idx = np.arange(mask.sum())
-        ax.errorbar(idx, y[mask], yerr=err[mask], fmt="o", ms=4, label="sample marginal, replicate 1 (99% binomial bar)")
+        ax.errorbar(
+            idx, y[mask], yerr=err[mask], fmt="o", ms=4, label="sample marginal, replicate 1 (99% binomial bar)"
+        )
         ax.plot(idx, nz[mask], "x", color="C2", label="x0-prediction at t = T")
         ax.plot(idx, f[mask], "_", color="k", ms=14, mew=2, label="training-set frequency")
         ax.set_title(f"trained standard model: {title}")
@@ -187,9 +246,11 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     axes[1].axhline(0.95, color="0.4", ls=":", label="generator frequency 0.95")
     axes[0].legend(fontsize=7)
     axes[1].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"Lemma 3.1 on trained networks (eps = {v['epsilon']}, S = {S}, {len(v['seeds'])} replicate(s); "
-                 f"bridge error {describe(v['bridge_error'], 4)})")
-    return [save_figure(fig, out_dir / "myopia.trained_lemma3_1.png")]
+    fig.suptitle(
+        f"Lemma 3.1 on trained networks (eps = {v['epsilon']}, S = {S}, {len(v['seeds'])} replicate(s); "
+        f"bridge error {describe(v['bridge_error'], 4)})"
+    )
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(
@@ -197,7 +258,10 @@ CLAIM = register(
         id="myopia.trained_lemma3_1",
         version=2,
         location="Lemma 3.1 (trained network, issue 5)",
-        statement="A discrete edge-diffusion network trained with the standard loss generates each edge with its training frequency.",
+        statement=(
+            "A discrete edge-diffusion network trained with the standard loss generates each edge with its training "
+            "frequency."
+        ),
         paper_value="p*(A_ij = 1) = P_freq(e_ij) (no number)",
         configs=CONFIGS,
         measure=measure,

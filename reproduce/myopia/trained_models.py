@@ -30,7 +30,7 @@ import torch
 from scipy.stats import norm
 
 from reproduce.claims import Training
-from reproduce.myopia.graph_diffusion import TrainSpec, TrainedModel, edge_marginals, sample, trained_model
+from reproduce.myopia.graph_diffusion import TrainedModel, TrainSpec, edge_marginals, sample, trained_model
 from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import FIXED
 from theory.sparsifier_quality import is_connected
@@ -62,7 +62,7 @@ RUN = "graph_diffusion"
 
 REPLICATES = {"quick": 1, "default": 3, "paper": 5}
 """Independent replicates per preset: the counts of the spectral claims (``SEEDS`` of
-:mod:`reproduce.spectral_bias.trained_denoisers`, kept equal by a test; not imported, so that the
+:mod:`reproduce.spectral_bias.denoisers.experiments`, kept equal by a test; not imported, so that the
 graph claims' code fingerprint does not take in the EDM stack)."""
 
 REPLICATE_KEYS = {"*seeds.*": FIXED, "*.n": FIXED}
@@ -91,8 +91,9 @@ class ModelSettings:
 SETTINGS = {
     "quick": ModelSettings(width=8, depth=1, T=10, train_graphs=500, steps=400, replicates=REPLICATES["quick"]),
     "default": ModelSettings(replicates=REPLICATES["default"]),
-    "paper": ModelSettings(width=32, depth=3, T=50, train_graphs=5000, steps=5000, batch=128, lr=5e-3,
-                           replicates=REPLICATES["paper"]),
+    "paper": ModelSettings(
+        width=32, depth=3, T=50, train_graphs=5000, steps=5000, batch=128, lr=5e-3, replicates=REPLICATES["paper"]
+    ),
 }
 """Model settings per preset (the paper gives none: schedule, T, architecture, data size, optimiser are [open])."""
 
@@ -124,9 +125,21 @@ def over_replicates(seeds, run_one):
     return [v for v, _ in out], out[0][1]
 
 
-def model_spec(settings: ModelSettings, seed: int, *, family: str = "barbell", epsilon: float = 0.05, lam: float = 0.0,
-               width: int | None = None, depth: int | None = None, optimizer: str = "adam", lr: float | None = None,
-               steps: int | None = None, batch: int | None = None, **family_kw) -> TrainSpec:
+def model_spec(
+    settings: ModelSettings,
+    seed: int,
+    *,
+    family: str = "barbell",
+    epsilon: float = 0.05,
+    lam: float = 0.0,
+    width: int | None = None,
+    depth: int | None = None,
+    optimizer: str = "adam",
+    lr: float | None = None,
+    steps: int | None = None,
+    batch: int | None = None,
+    **family_kw,
+) -> TrainSpec:
     """The :class:`TrainSpec` of replicate ``seed`` for these settings.
 
     ``width``, ``depth``, ``lr``, ``steps`` and ``batch`` override the settings' values; ``optimizer``
@@ -134,11 +147,19 @@ def model_spec(settings: ModelSettings, seed: int, *, family: str = "barbell", e
     ``clique``, ``thickness``...).
     """
     return TrainSpec(
-        family=family, epsilon=epsilon, lam=lam,
-        width=settings.width if width is None else width, depth=settings.depth if depth is None else depth,
-        T=settings.T, train_graphs=settings.train_graphs, steps=settings.steps if steps is None else steps,
-        batch=settings.batch if batch is None else batch, lr=settings.lr if lr is None else lr, optimizer=optimizer,
-        seed=int(seed), **family_kw,
+        family=family,
+        epsilon=epsilon,
+        lam=lam,
+        width=settings.width if width is None else width,
+        depth=settings.depth if depth is None else depth,
+        T=settings.T,
+        train_graphs=settings.train_graphs,
+        steps=settings.steps if steps is None else steps,
+        batch=settings.batch if batch is None else batch,
+        lr=settings.lr if lr is None else lr,
+        optimizer=optimizer,
+        seed=int(seed),
+        **family_kw,
     )
 
 

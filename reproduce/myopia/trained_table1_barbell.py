@@ -26,9 +26,10 @@ the paper's row (:mod:`reproduce.myopia.trained_tables`), under floor rounding; 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -38,8 +39,16 @@ from reproduce.myopia.protocol import Workload, run_protocol
 from reproduce.myopia.table1_barbell import PAPER
 from reproduce.myopia.tables import draw_table_figure
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, describe, draw, model, over_replicates,
-    replicate_seeds_of, training
+    REPLICATE_KEYS,
+    SETTINGS,
+    ModelSettings,
+    Replicated,
+    describe,
+    draw,
+    model,
+    over_replicates,
+    replicate_seeds_of,
+    training,
 )
 from reproduce.myopia.trained_tables import (
     format_intervals,
@@ -96,10 +105,14 @@ CONFIGS = {
 def _models(config: Config) -> list[tuple[str, dict]]:
     """The networks of one replicate in order, ``(name, model keywords)``: standard, then every weighted one."""
     kw = dict(epsilon=config.epsilon, common=config.common)
-    return [("standard", kw)] + [(f"weighted lam={lam:g}", dict(kw, lam=lam)) for lam in (config.lam, *config.extra_lams)]
+    return [("standard", kw)] + [
+        (f"weighted lam={lam:g}", dict(kw, lam=lam)) for lam in (config.lam, *config.extra_lams)
+    ]
 
 
-def _replicate(config: Config, seed: int, work: Workload, is_bridge: np.ndarray, rng: np.random.Generator) -> tuple[dict, dict]:
+def _replicate(
+    config: Config, seed: int, work: Workload, is_bridge: np.ndarray, rng: np.random.Generator
+) -> tuple[dict, dict]:
     """One replicate: trained scores through Algorithm 5.1, floor and ceil rounding, and per-model ranks."""
     (_, std_kw), *weighted = _models(config)
     std = model(config.settings, seed, **std_kw)
@@ -110,8 +123,9 @@ def _replicate(config: Config, seed: int, work: Workload, is_bridge: np.ndarray,
     scores = {"standard": score_std}
     for name, kw in weighted:
         _, scores[name] = draw(model(config.settings, seed, **kw), config.samples, rng)
-    out: dict[str, Any] = protocol_rows(work, score_std, scores[f"weighted lam={config.lam:g}"], rho=config.rho,
-                                        trials=config.trials, rng=rng)
+    out: dict[str, Any] = protocol_rows(
+        work, score_std, scores[f"weighted lam={config.lam:g}"], rho=config.rho, trials=config.trials, rng=rng
+    )
     kw = dict(rho=config.rho, trials=config.trials, rng=rng)
 
     def protocol(score, method="standard", **extra):
@@ -120,9 +134,13 @@ def _replicate(config: Config, seed: int, work: Workload, is_bridge: np.ndarray,
 
     others = {}
     for name, score in scores.items():
-        others[name] = dict(protocol(score), bridge_score=float(score[is_bridge][0]),
-                            clique_score_min=float(score[~is_bridge].min()), clique_score_mean=float(score[~is_bridge].mean()),
-                            bridge_rank=int(1 + np.sum(score > score[is_bridge][0])))
+        others[name] = dict(
+            protocol(score),
+            bridge_score=float(score[is_bridge][0]),
+            clique_score_min=float(score[~is_bridge].min()),
+            clique_score_mean=float(score[~is_bridge].mean()),
+            bridge_rank=int(1 + np.sum(score > score[is_bridge][0])),
+        )
     # the paper's simulated weighted score applied to the trained standard marginals
     others["standard marginal + lam R (paper's score)"] = protocol(score_std, "weighted", lam=config.lam)
     out["models"] = others
@@ -134,8 +152,13 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     work, is_bridge = table_workload(*barbell(8), config.common, config.epsilon)
     seeds = replicate_seeds_of(config.settings, rng)
     per_seed, first = over_replicates(seeds, lambda seed: _replicate(config, seed, work, is_bridge, rng))
-    values: dict[str, Any] = {"seeds": list(seeds), "edges": int(is_bridge.size), "trials": config.trials,
-                              "lambda": config.lam, "samples": config.samples}
+    values: dict[str, Any] = {
+        "seeds": list(seeds),
+        "edges": int(is_bridge.size),
+        "trials": config.trials,
+        "lambda": config.lam,
+        "samples": config.samples,
+    }
     values.update(replicated_table(per_seed, PAPER, config.trials))
     models = {}
     for name in per_seed[0]["models"]:
@@ -145,12 +168,22 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             models[name]["bridge_ranks"] = [r["bridge_rank"] for r in rows]
     values["models"] = models
     values["per_seed"] = per_seed
-    headline = (f"{format_intervals(values['intervals_floor'])} (floor, means over {len(seeds)} seed(s), trained scores from "
-                f"S = {config.samples} samples, K = {config.trials}); bridge rank among {is_bridge.size} edges per seed: "
-                + ", ".join(f"{k} {v['bridge_ranks']}" for k, v in models.items() if "bridge_ranks" in v))
-    scatter = {"frequency": first["standard"], "resistance": work.resistance, "is_bridge": is_bridge,
-               "jitter": rng.uniform(-0.015, 0.015, is_bridge.size)}
-    return Measurement(values, headline, {"scatter": scatter, "scores": {k: np.asarray(v) for k, v in first.items()}, "is_bridge": is_bridge})
+    headline = (
+        f"{format_intervals(values['intervals_floor'])} (floor, means over {len(seeds)} seed(s), trained scores from "
+        f"S = {config.samples} samples, K = {config.trials}); bridge rank among {is_bridge.size} edges per seed: "
+        + ", ".join(f"{k} {v['bridge_ranks']}" for k, v in models.items() if "bridge_ranks" in v)
+    )
+    scatter = {
+        "frequency": first["standard"],
+        "resistance": work.resistance,
+        "is_bridge": is_bridge,
+        "jitter": rng.uniform(-0.015, 0.015, is_bridge.size),
+    }
+    return Measurement(
+        values,
+        headline,
+        {"scatter": scatter, "scores": {k: np.asarray(v) for k, v in first.items()}, "is_bridge": is_bridge},
+    )
 
 
 def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
@@ -162,13 +195,21 @@ def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """Rows within the between-replicate interval plus the 99% Monte-Carlo tolerance of Table 1 (floor rounding)."""
     base = judge_replicated_table(values, PAPER, "Table 1 with trained networks")
-    ranks = ", ".join(f"{k}: bridge ranked {v['bridge_ranks']} of {values['edges']}" for k, v in values["models"].items()
-                      if "bridge_ranks" in v)
-    scores = ", ".join(f"{k} {describe(v['bridge_score'])} (clique edges from {describe(v['clique_score_min'])})"
-                       for k, v in values["models"].items() if "bridge_score" in v)
-    note = (f" Trained scores per replicate: {ranks}; bridge score {scores}. A weighted network learns p* = omega eps/"
-            "(omega eps + 1 - eps) per edge, which keeps the clique edges above the bridge for every lam at eps = 0.05, "
-            "f = 0.95, so its row equals the standard one.")
+    ranks = ", ".join(
+        f"{k}: bridge ranked {v['bridge_ranks']} of {values['edges']}"
+        for k, v in values["models"].items()
+        if "bridge_ranks" in v
+    )
+    scores = ", ".join(
+        f"{k} {describe(v['bridge_score'])} (clique edges from {describe(v['clique_score_min'])})"
+        for k, v in values["models"].items()
+        if "bridge_score" in v
+    )
+    note = (
+        f" Trained scores per replicate: {ranks}; bridge score {scores}. A weighted network learns p* = omega eps/"
+        "(omega eps + 1 - eps) per edge, which keeps the clique edges above the bridge for every lam at eps = 0.05, "
+        "f = 0.95, so its row equals the standard one."
+    )
     return Judgement(base.verdict, base.reason + note, base.tolerance)
 
 
@@ -176,13 +217,15 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """The table figure (scatter of trained standard marginals) and the scores of every trained model."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     m = result["measured"]
-    pooled = dict(result, measured=dict(m, trials=m["trials"] * len(m["seeds"])))  # bars: Monte-Carlo error of the means
+    pooled = dict(
+        result, measured=dict(m, trials=m["trials"] * len(m["seeds"]))
+    )  # bars: Monte-Carlo error of the means
     main = draw_table_figure(
         pooled,
-        out_dir / "myopia.trained_table1_barbell.png",
+        figure_path(result, out_dir),
         f"Table 1, trained models ({len(m['seeds'])} replicate(s))",
         result["details"]["scatter"],
         frequency_label="standard network's sample marginal P(A_e = 1)",
@@ -190,15 +233,21 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     scores = result["details"]["scores"]
     b = np.asarray(result["details"]["is_bridge"], bool)
     fig, ax = plt.subplots(figsize=(7, 4.2))
-    for j, (name, s) in enumerate(scores.items()):
+    for j, (_name, s) in enumerate(scores.items()):
         s = np.asarray(s)
-        ax.plot(np.full((~b).sum(), j) + np.linspace(-0.2, 0.2, (~b).sum()), s[~b], ".", color="0.5", label="clique edges" if j == 0 else None)
+        ax.plot(
+            np.full((~b).sum(), j) + np.linspace(-0.2, 0.2, (~b).sum()),
+            s[~b],
+            ".",
+            color="0.5",
+            label="clique edges" if j == 0 else None,
+        )
         ax.plot([j], s[b], "D", color="crimson", ms=9, label="bridge" if j == 0 else None)
     ax.set_xticks(range(len(scores)), [k.replace(" ", "\n") for k in scores])
     ax.set_ylabel("model score = sample marginal P(A_e = 1)")
     ax.set_title("scores read from trained networks, replicate 1 (top 28 of 57 kept)")
     ax.legend()
-    return [main, save_figure(fig, out_dir / "myopia.trained_table1_barbell_scores.png")]
+    return [main, save_figure(fig, figure_path(result, out_dir, "scores"))]
 
 
 CLAIM = register(
@@ -206,7 +255,10 @@ CLAIM = register(
         id="myopia.trained_table1_barbell",
         version=2,
         location="Table 1, Exp I (trained networks, issue 5)",
-        statement="Table 1 with scores read from trained networks: standard diffusion never keeps the bridge, weighted diffusion keeps it ~89% of the time.",
+        statement=(
+            "Table 1 with scores read from trained networks: standard diffusion never keeps the bridge, "
+            "weighted diffusion keeps it ~89% of the time."
+        ),
         paper_value=PAPER,
         configs=CONFIGS,
         measure=measure,

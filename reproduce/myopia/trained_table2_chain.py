@@ -26,9 +26,10 @@ of the paper's row (:mod:`reproduce.myopia.trained_tables`), under floor roundin
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -38,8 +39,16 @@ from reproduce.myopia.protocol import Workload
 from reproduce.myopia.table2_chain import PAPER
 from reproduce.myopia.tables import draw_table_figure
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, describe, draw, model, over_replicates,
-    replicate_seeds_of, training
+    REPLICATE_KEYS,
+    SETTINGS,
+    ModelSettings,
+    Replicated,
+    describe,
+    draw,
+    model,
+    over_replicates,
+    replicate_seeds_of,
+    training,
 )
 from reproduce.myopia.trained_tables import (
     ROUNDINGS,
@@ -49,6 +58,7 @@ from reproduce.myopia.trained_tables import (
     replicated_table,
     table_workload,
 )
+from reproduce.plotting import figure_path
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
 from theory.sparsifiers import edge_budget
@@ -90,7 +100,9 @@ class Config(Replicated):
 
 
 CONFIGS = {
-    "quick": Config(settings=dataclasses.replace(SETTINGS["quick"], steps=200), sizes=(4, 6, 8), samples=300, trials=500),
+    "quick": Config(
+        settings=dataclasses.replace(SETTINGS["quick"], steps=200), sizes=(4, 6, 8), samples=300, trials=500
+    ),
     "default": Config(settings=dataclasses.replace(SETTINGS["default"], steps=500)),
     "paper": Config(settings=SETTINGS["paper"], sizes=(10, 15, 20), samples=5000, trials=500),
 }
@@ -102,7 +114,9 @@ def _models(config: Config) -> dict[str, dict]:
     return {"standard": kw, "weighted": dict(kw, lam=config.lam)}
 
 
-def _replicate(config: Config, seed: int, work: Workload, is_bridge: np.ndarray, rng: np.random.Generator) -> tuple[dict, np.ndarray]:
+def _replicate(
+    config: Config, seed: int, work: Workload, is_bridge: np.ndarray, rng: np.random.Generator
+) -> tuple[dict, np.ndarray]:
     """One replicate: both networks' scores through Algorithm 5.1 on the chain, floor and ceil rounding."""
     kws = _models(config)
     std = model(config.settings, seed, **kws["standard"])
@@ -125,22 +139,35 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     seeds = replicate_seeds_of(config.settings, rng)
     per_seed, first = over_replicates(seeds, lambda seed: _replicate(config, seed, work, is_bridge, rng))
     m = int(is_bridge.size)
-    values: dict[str, Any] = {"seeds": list(seeds), "sizes": list(config.sizes), "edges": m, "trials": config.trials,
-                              "lambda": config.lam}
+    values: dict[str, Any] = {
+        "seeds": list(seeds),
+        "sizes": list(config.sizes),
+        "edges": m,
+        "trials": config.trials,
+        "lambda": config.lam,
+    }
     values.update(replicated_table(per_seed, PAPER, config.trials))
     for rounding in ROUNDINGS:
         k = edge_budget(m, config.rho, rounding)
         values[f"random_bound_{rounding}"] = k * (k - 1) / (m * (m - 1))
     for key in ("bridge_score", "block_edge_score_min"):
         values[key] = {name: interval([v[key][name] for v in per_seed]) for name in ("standard", "weighted")}
-    values["bridge_rank_best"] = {name: [v["bridge_rank_best"][name] for v in per_seed] for name in ("standard", "weighted")}
+    values["bridge_rank_best"] = {
+        name: [v["bridge_rank_best"][name] for v in per_seed] for name in ("standard", "weighted")
+    }
     values["per_seed"] = per_seed
     headline = (
         f"{format_intervals(values['intervals_floor'])} (floor, means over {len(seeds)} seed(s); trained on blocks "
-        f"{config.sizes}, S = {config.samples}, K = {config.trials}); random bound {values['random_bound_floor']:.3f}; best "
-        f"bridge rank per seed: standard {values['bridge_rank_best']['standard']}, weighted {values['bridge_rank_best']['weighted']} of {m}"
+        f"{config.sizes}, S = {config.samples}, K = {config.trials}); random bound {values['random_bound_floor']:.3f}; "
+        f"best bridge rank per seed: standard {values['bridge_rank_best']['standard']}, "
+        f"weighted {values['bridge_rank_best']['weighted']} of {m}"
     )
-    scatter = {"frequency": first, "resistance": work.resistance, "is_bridge": is_bridge, "jitter": rng.uniform(-0.015, 0.015, m)}
+    scatter = {
+        "frequency": first,
+        "resistance": work.resistance,
+        "is_bridge": is_bridge,
+        "jitter": rng.uniform(-0.015, 0.015, m),
+    }
     return Measurement(values, headline, {"scatter": scatter})
 
 
@@ -151,13 +178,14 @@ def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Rows within the between-replicate interval plus the 99% Monte-Carlo tolerance of Table 2 (floor), scale stated."""
+    """Rows within the between-replicate interval plus the 99% Monte-Carlo tolerance of Table 2
+    (floor), scale stated."""
     base = judge_replicated_table(values, PAPER, f"Table 2 with networks trained on blocks {tuple(values['sizes'])}")
     note = (
         f" The trained bridges score {describe(values['bridge_score']['standard'])} (standard) and "
-        f"{describe(values['bridge_score']['weighted'])} (weighted, lam {values['lambda']:g}) against block edges of at least "
-        f"{describe(values['block_edge_score_min']['weighted'])}, so both networks rank the bridges below every block edge, as"
-        " p* = omega eps/(omega eps + 1 - eps) predicts; the random row is bounded by "
+        f"{describe(values['bridge_score']['weighted'])} (weighted, lam {values['lambda']:g}) against block edges of "
+        f"at least {describe(values['block_edge_score_min']['weighted'])}, so both networks rank the bridges below "
+        "every block edge, as p* = omega eps/(omega eps + 1 - eps) predicts; the random row is bounded by "
         f"{values['random_bound_floor']:.3f} for this chain."
     )
     return Judgement(base.verdict, base.reason + note, base.tolerance)
@@ -166,11 +194,13 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Trained standard marginals vs R_eff, and paper-vs-ours bars."""
     m = result["measured"]
-    pooled = dict(result, measured=dict(m, trials=m["trials"] * len(m["seeds"])))  # bars: Monte-Carlo error of the means
+    pooled = dict(
+        result, measured=dict(m, trials=m["trials"] * len(m["seeds"]))
+    )  # bars: Monte-Carlo error of the means
     return [
         draw_table_figure(
             pooled,
-            out_dir / "myopia.trained_table2_chain.png",
+            figure_path(result, out_dir),
             f"Table 2, trained models ({len(m['seeds'])} replicate(s))",
             result["details"]["scatter"],
             frequency_label="standard network's sample marginal P(A_e = 1)",

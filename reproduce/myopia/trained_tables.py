@@ -33,7 +33,14 @@ from reproduce.myopia.trained_models import describe
 from reproduce.replicates import interval
 from theory.sparsifiers import METHODS
 
-__all__ = ["ROUNDINGS", "format_intervals", "judge_replicated_table", "protocol_rows", "replicated_table", "table_workload"]
+__all__ = [
+    "ROUNDINGS",
+    "format_intervals",
+    "judge_replicated_table",
+    "protocol_rows",
+    "replicated_table",
+    "table_workload",
+]
 
 ROUNDINGS = ("floor", "ceil")
 KEYS = ("connectivity", "rse_mean", "rse_std")
@@ -68,7 +75,9 @@ def protocol_rows(work: Workload, standard, weighted, *, rho: float, trials: int
     return out
 
 
-def replicated_table(per_seed: Sequence[Mapping[str, Any]], paper: Mapping[str, Mapping[str, float]], trials: int) -> dict:
+def replicated_table(
+    per_seed: Sequence[Mapping[str, Any]], paper: Mapping[str, Mapping[str, float]], trials: int
+) -> dict:
     """Means, intervals and comparisons of the protocol rows of every replicate.
 
     Parameters
@@ -99,8 +108,10 @@ def replicated_table(per_seed: Sequence[Mapping[str, Any]], paper: Mapping[str, 
                 half = 0.0 if est["high"] is None else est["high"] - est["mean"]
                 cmp[m][f"{key}_between_seeds"] = half
                 cmp[m][f"{key}_tolerance"] += half
-            cmp[m]["within"] = bool(abs(cmp[m]["connectivity_diff"]) <= cmp[m]["connectivity_tolerance"]
-                                    and abs(cmp[m]["rse_mean_diff"]) <= cmp[m]["rse_mean_tolerance"])
+            cmp[m]["within"] = bool(
+                abs(cmp[m]["connectivity_diff"]) <= cmp[m]["connectivity_tolerance"]
+                and abs(cmp[m]["rse_mean_diff"]) <= cmp[m]["rse_mean_tolerance"]
+            )
         out[rounding] = means
         out[f"intervals_{rounding}"] = {m: {k: ests[m][k] for k in ("connectivity", "rse_mean")} for m in METHODS}
         out[f"comparison_{rounding}"] = cmp
@@ -109,16 +120,24 @@ def replicated_table(per_seed: Sequence[Mapping[str, Any]], paper: Mapping[str, 
 
 def format_intervals(intervals: Mapping[str, Mapping[str, Mapping]]) -> str:
     """``"random 45.5% [44.1%, 46.9%] / 0.67 [0.66, 0.68]; ..."``: connectivity and mean RSE per method."""
-    return "; ".join(f"{m} {describe(intervals[m]['connectivity'], 1, 100, '%')} / {describe(intervals[m]['rse_mean'], 2)}"
-                     for m in METHODS)
+    return "; ".join(
+        f"{m} {describe(intervals[m]['connectivity'], 1, 100, '%')} / {describe(intervals[m]['rse_mean'], 2)}"
+        for m in METHODS
+    )
 
 
-def judge_replicated_table(values: Mapping[str, Any], paper: Mapping[str, Mapping[str, float]], label: str) -> Judgement:
+def judge_replicated_table(
+    values: Mapping[str, Any], paper: Mapping[str, Mapping[str, float]], label: str
+) -> Judgement:
     """:func:`judge_table` on the widened comparisons, with the rows' intervals in the reason."""
     base = judge_table(values, paper, label)
     n = len(values["seeds"])
-    tolerance = dict(base.tolerance, rule="per row: |mean over replicates - paper| <= 95% between-replicate half-width + "
-                                          "99% two-sample Monte-Carlo interval (paper K = 500, ours S K) + printed rounding")
+    tolerance = dict(
+        base.tolerance,
+        rule="per row: |mean over replicates - paper| <= 95% between-replicate half-width + "
+        "99% two-sample Monte-Carlo interval (paper K = 500, ours S K) + printed rounding",
+    )
     rows = format_intervals(values["intervals_floor"])
-    return Judgement(base.verdict, f"{base.reason} Means over {n} replicate(s) with 95% intervals (floor): {rows}.", tolerance)
-
+    return Judgement(
+        base.verdict, f"{base.reason} Means over {n} replicate(s) with 95% intervals (floor): {rows}.", tolerance
+    )

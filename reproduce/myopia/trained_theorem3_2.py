@@ -20,16 +20,28 @@ interval and (i) decides).  Otherwise **differs**.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, covers,
-    critical_z, describe, draw, model, replicate_seeds_of, training
+    REPLICATE_KEYS,
+    SETTINGS,
+    ModelSettings,
+    Replicated,
+    bridge_frequency,
+    connected_fraction,
+    covers,
+    critical_z,
+    describe,
+    draw,
+    model,
+    replicate_seeds_of,
+    training,
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -69,21 +81,37 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             s, marg = draw(m, config.samples, rng)
             disc = float(1.0 - connected_fraction(s).mean())
             sd = float(np.sqrt(disc * (1 - disc) / config.samples + eps * (1 - eps) / config.settings.train_graphs))
-            per_seed.append({"disconnected": disc, "learned_bridge": float(marg[m.data.bridge].mean()),
-                             "train_bridge": bridge_frequency(m), "sd": sd, "z": (disc - (1.0 - eps)) / max(sd, 1e-12)})
-        rows.append({
-            "epsilon": eps,
-            "theorem": 1.0 - eps,
-            "disconnected": interval([r["disconnected"] for r in per_seed]),
-            "learned_bridge": interval([r["learned_bridge"] for r in per_seed]),
-            "train_bridge": interval([r["train_bridge"] for r in per_seed]),
-            "max_abs_z": max(abs(r["z"]) for r in per_seed),
-            "per_seed": per_seed,
-        })
-    values = {"seeds": list(seeds), "rows": rows, "critical_z": zc, "samples": config.samples,
-              "train_graphs": config.settings.train_graphs}
-    headline = "; ".join(f"eps {r['epsilon']}: P(disconnected) {describe(r['disconnected'])} vs 1 - eps = {r['theorem']:.3f}"
-                         for r in rows)
+            per_seed.append(
+                {
+                    "disconnected": disc,
+                    "learned_bridge": float(marg[m.data.bridge].mean()),
+                    "train_bridge": bridge_frequency(m),
+                    "sd": sd,
+                    "z": (disc - (1.0 - eps)) / max(sd, 1e-12),
+                }
+            )
+        rows.append(
+            {
+                "epsilon": eps,
+                "theorem": 1.0 - eps,
+                "disconnected": interval([r["disconnected"] for r in per_seed]),
+                "learned_bridge": interval([r["learned_bridge"] for r in per_seed]),
+                "train_bridge": interval([r["train_bridge"] for r in per_seed]),
+                "max_abs_z": max(abs(r["z"]) for r in per_seed),
+                "per_seed": per_seed,
+            }
+        )
+    values = {
+        "seeds": list(seeds),
+        "rows": rows,
+        "critical_z": zc,
+        "samples": config.samples,
+        "train_graphs": config.settings.train_graphs,
+    }
+    headline = "; ".join(
+        f"eps {r['epsilon']}: P(disconnected) {describe(r['disconnected'])} vs 1 - eps = {r['theorem']:.3f}"
+        for r in rows
+    )
     return Measurement(values, headline + f" ({len(seeds)} seed(s), S = {config.samples})")
 
 
@@ -94,33 +122,47 @@ def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
 
 
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
-    """Reproduced iff every replicate is within its Bonferroni 99% interval and every mean's 95% interval covers 1 - eps."""
+    """Reproduced iff every replicate is within its Bonferroni 99% interval and every mean's 95%
+    interval covers 1 - eps."""
     zc = values["critical_z"]
-    tol = {"rule": "every replicate |P_dis - (1 - eps)| <= z_c sqrt(P(1-P)/S + eps(1-eps)/N), Bonferroni over eps and "
-                   "replicates; the 95% interval over replicates of P_dis contains 1 - eps for every eps",
-           "critical_z": zc, "interval": "95%"}
+    tol = {
+        "rule": "every replicate |P_dis - (1 - eps)| <= z_c sqrt(P(1-P)/S + eps(1-eps)/N), Bonferroni over eps and "
+        "replicates; the 95% interval over replicates of P_dis contains 1 - eps for every eps",
+        "critical_z": zc,
+        "interval": "95%",
+    }
     rows = values["rows"]
     off_z = [r for r in rows if r["max_abs_z"] > zc]
     off_interval = [r for r in rows if covers(r["disconnected"], r["theorem"]) is False]
     cells = ", ".join(f"{describe(r['disconnected'])} vs {r['theorem']:.3f}" for r in rows)
     n = len(values["seeds"])
     if not off_z and not off_interval:
-        return Judgement("reproduced", f"Every trained standard model disconnects with probability 1 - eps within sampling "
-                         f"error in each of {n} replicate(s), and every interval of the mean covers 1 - eps: {cells}.", tol)
+        return Judgement(
+            "reproduced",
+            f"Every trained standard model disconnects with probability 1 - eps within sampling "
+            f"error in each of {n} replicate(s), and every interval of the mean covers 1 - eps: {cells}.",
+            tol,
+        )
     detail = ", ".join(
         f"eps {r['epsilon']}: {describe(r['disconnected'])} vs {r['theorem']:.3f} (max |z| {r['max_abs_z']:.1f} of "
         f"{zc:.2f}; learned bridge {describe(r['learned_bridge'])}, training frequency {describe(r['train_bridge'])})"
-        for r in rows if r in off_z or r in off_interval)
-    return Judgement("differs", f"Outside the rule ({n} replicate(s)): {detail}. The networks disconnect with probability "
-                     "1 - (their own learned bridge marginal), as the theorem's mechanism says; the gap to 1 - eps is the "
-                     "finite training's error in that marginal, not a kept bridge.", tol)
+        for r in rows
+        if r in off_z or r in off_interval
+    )
+    return Judgement(
+        "differs",
+        f"Outside the rule ({n} replicate(s)): {detail}. The networks disconnect with probability "
+        "1 - (their own learned bridge marginal), as the theorem's mechanism says; the gap to 1 - eps is the "
+        "finite training's error in that marginal, not a kept bridge.",
+        tol,
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """P(disconnected) of samples vs eps against 1 - eps."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     v = result["measured"]
     rows = v["rows"]
@@ -131,19 +173,39 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     grid = np.linspace(0, max(0.55, e.max()), 50)
     ax.plot(grid, 1 - grid, "k--", label="Theorem 3.2: 1 - eps")
     if rows[0]["disconnected"]["low"] is not None:
-        err = np.array([[r["disconnected"]["mean"] - r["disconnected"]["low"], r["disconnected"]["high"] - r["disconnected"]["mean"]]
-                        for r in rows]).T
-        ax.errorbar(e, p, yerr=err, fmt="o", capsize=4, label=f"trained standard models, mean of {len(v['seeds'])} (95% interval)")
+        err = np.array(
+            [
+                [
+                    r["disconnected"]["mean"] - r["disconnected"]["low"],
+                    r["disconnected"]["high"] - r["disconnected"]["mean"],
+                ]
+                for r in rows
+            ]
+        ).T
+        ax.errorbar(
+            e,
+            p,
+            yerr=err,
+            fmt="o",
+            capsize=4,
+            label=f"trained standard models, mean of {len(v['seeds'])} (95% interval)",
+        )
     else:
         ax.plot(e, p, "o", label="trained standard model (1 replicate)")
     for r in rows:
-        ax.plot(np.full(len(r["per_seed"]), r["epsilon"]), [q["disconnected"] for q in r["per_seed"]], ".", color="0.5", ms=4)
+        ax.plot(
+            np.full(len(r["per_seed"]), r["epsilon"]),
+            [q["disconnected"] for q in r["per_seed"]],
+            ".",
+            color="0.5",
+            ms=4,
+        )
     ax.plot(e, 1 - lb, "x", color="C3", label="1 - learned bridge marginal (mean)")
     ax.set_xlabel("bridge frequency eps in the training data")
     ax.set_ylabel("fraction of generated graphs disconnected")
     ax.set_title("Theorem 3.2 on trained edge-diffusion networks")
     ax.legend()
-    return [save_figure(fig, out_dir / "myopia.trained_theorem3_2.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(
@@ -151,7 +213,10 @@ CLAIM = register(
         id="myopia.trained_theorem3_2",
         version=2,
         location="Theorem 3.2 (trained network, issue 5)",
-        statement="A trained standard-loss diffusion network whose data need a bridge present with probability eps generates disconnected graphs with probability 1 - eps.",
+        statement=(
+            "A trained standard-loss diffusion network whose data need a bridge present with probability eps generates "
+            "disconnected graphs with probability 1 - eps."
+        ),
         paper_value="P(disconnected) = 1 - eps",
         configs=CONFIGS,
         measure=measure,

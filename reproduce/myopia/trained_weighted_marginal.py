@@ -29,16 +29,29 @@ record had every cell inside): the prediction **holds** when (i) in every replic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.trained_models import (
-    REPLICATE_KEYS, SETTINGS, ModelSettings, Replicated, bridge_frequency, connected_fraction, covers,
-    critical_z, describe, draw, model, replicate_seeds_of, tilted_optimum, training
+    REPLICATE_KEYS,
+    SETTINGS,
+    ModelSettings,
+    Replicated,
+    bridge_frequency,
+    connected_fraction,
+    covers,
+    critical_z,
+    describe,
+    draw,
+    model,
+    replicate_seeds_of,
+    tilted_optimum,
+    training,
 )
 from reproduce.replicates import interval
 from reproduce.trained_tolerances import graph_sampling
@@ -59,7 +72,9 @@ class Config(Replicated):
 CONFIGS = {
     "quick": Config(settings=SETTINGS["quick"], lams=(20.0,), epsilons=(0.05,), samples=500),
     "default": Config(settings=SETTINGS["default"]),
-    "paper": Config(settings=SETTINGS["paper"], lams=(1.0, 2.0, 5.0, 20.0, 100.0), epsilons=(0.01, 0.05, 0.2), samples=10000),
+    "paper": Config(
+        settings=SETTINGS["paper"], lams=(1.0, 2.0, 5.0, 20.0, 100.0), epsilons=(0.01, 0.05, 0.2), samples=10000
+    ),
 }
 
 
@@ -69,7 +84,8 @@ def _cells(config: Config) -> list[dict]:
 
 
 def _cell(config: Config, kw: dict, seed: int, rng: np.random.Generator) -> dict:
-    """One weighted model (one replicate of the cell with :func:`model` keywords ``kw``): its bridge marginal against p*."""
+    """One weighted model (one replicate of the cell with :func:`model` keywords ``kw``): its bridge
+    marginal against p*."""
     lam = kw["lam"]
     m = model(config.settings, seed, **kw)
     s, marg = draw(m, config.samples, rng)
@@ -78,11 +94,16 @@ def _cell(config: Config, kw: dict, seed: int, rng: np.random.Generator) -> dict
     opt = tilted_optimum(m)
     b = m.data.bridge
     learned = float(marg[b].mean())
-    return {"train_bridge": eps_hat, "p_star": p_star, "learned_bridge": learned,
-            "z": (learned - p_star) / np.sqrt(p_star * (1 - p_star) / config.samples),
-            "clique_learned": float(marg[~b].mean()), "clique_optimum": float(opt[~b].mean()),
-            "clique_rms_error": float(np.sqrt(np.mean((marg[~b] - opt[~b]) ** 2))),
-            "connected": float(connected_fraction(s).mean())}
+    return {
+        "train_bridge": eps_hat,
+        "p_star": p_star,
+        "learned_bridge": learned,
+        "z": (learned - p_star) / np.sqrt(p_star * (1 - p_star) / config.samples),
+        "clique_learned": float(marg[~b].mean()),
+        "clique_optimum": float(opt[~b].mean()),
+        "clique_rms_error": float(np.sqrt(np.mean((marg[~b] - opt[~b]) ** 2))),
+        "connected": float(connected_fraction(s).mean()),
+    }
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -92,7 +113,11 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     for kw in _cells(config):
         lam, eps = kw["lam"], kw["epsilon"]
         per_seed = [_cell(config, kw, seed, rng) for seed in seeds]
-        row: dict[str, Any] = {"lam": lam, "epsilon": eps, "p_star_generator": float(stationary_marginal(eps, 1.0 + lam))}
+        row: dict[str, Any] = {
+            "lam": lam,
+            "epsilon": eps,
+            "p_star_generator": float(stationary_marginal(eps, 1.0 + lam)),
+        }
         for key in ("train_bridge", "p_star", "learned_bridge", "clique_learned", "clique_rms_error", "connected"):
             row[key] = interval([r[key] for r in per_seed])
         row["error"] = interval([r["learned_bridge"] - r["p_star"] for r in per_seed])
@@ -101,8 +126,10 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         rows.append(row)
     zc = critical_z(config.level, len(rows) * len(seeds))
     values = {"seeds": list(seeds), "rows": rows, "critical_z": zc, "samples": config.samples}
-    headline = "; ".join(f"lam {r['lam']:g}, eps {r['epsilon']}: bridge {describe(r['learned_bridge'])} vs p* "
-                         f"{describe(r['p_star'])}" for r in rows)
+    headline = "; ".join(
+        f"lam {r['lam']:g}, eps {r['epsilon']}: bridge {describe(r['learned_bridge'])} vs p* {describe(r['p_star'])}"
+        for r in rows
+    )
     return Measurement(values, headline + f" ({len(seeds)} seed(s), S = {config.samples})")
 
 
@@ -115,32 +142,51 @@ def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """Extension; the prediction learned = p* holds or fails by the rule of the module docstring."""
     zc = values["critical_z"]
-    tol = {"rule": "every replicate |learned - p*| <= z_c sqrt(p*(1-p*)/S), Bonferroni over cells and replicates; "
-                   "the 95% interval over replicates of learned - p* contains 0 in every cell",
-           "critical_z": zc, "interval": "95%"}
+    tol = {
+        "rule": "every replicate |learned - p*| <= z_c sqrt(p*(1-p*)/S), Bonferroni over cells and replicates; "
+        "the 95% interval over replicates of learned - p* contains 0 in every cell",
+        "critical_z": zc,
+        "interval": "95%",
+    }
     rows = values["rows"]
     off_z = [r for r in rows if r["max_abs_z"] > zc]
     off_interval = [r for r in rows if covers(r["error"], 0.0) is False]
-    cells = ", ".join(f"(lam {r['lam']:g}, eps {r['epsilon']}) {describe(r['learned_bridge'])} vs {describe(r['p_star'])}, "
-                      f"error {describe(r['error'])}" for r in rows)
+    cells = ", ".join(
+        f"(lam {r['lam']:g}, eps {r['epsilon']}) {describe(r['learned_bridge'])} vs {describe(r['p_star'])}, "
+        f"error {describe(r['error'])}"
+        for r in rows
+    )
     n = len(values["seeds"])
     if not off_z and not off_interval:
-        return Judgement("extension", f"Prediction holds: the weighted networks learn the tilted marginal p* = omega eps/"
-                         f"(omega eps + 1 - eps), omega = 1 + lam, within sampling error in every cell and each of {n} "
-                         f"replicate(s) (max |z| {max(r['max_abs_z'] for r in rows):.2f} <= {zc:.2f}), every interval of "
-                         f"the error covering 0: {cells}.", tol, prediction="holds")
-    off = ", ".join(f"(lam {r['lam']:g}, eps {r['epsilon']}: max |z| {r['max_abs_z']:.1f})"
-                    for r in rows if r in off_z or r in off_interval)
-    return Judgement("extension", f"Prediction fails: p* predicts the weighted bridge marginal only roughly ({n} replicate(s)): "
-                     f"{cells}; outside the rule: {off} (critical z {zc:.2f}), the finite training's error in the "
-                     "learned marginal.", tol, prediction="fails")
+        return Judgement(
+            "extension",
+            f"Prediction holds: the weighted networks learn the tilted marginal p* = omega eps/"
+            f"(omega eps + 1 - eps), omega = 1 + lam, within sampling error in every cell and each of {n} "
+            f"replicate(s) (max |z| {max(r['max_abs_z'] for r in rows):.2f} <= {zc:.2f}), every interval of "
+            f"the error covering 0: {cells}.",
+            tol,
+            prediction="holds",
+        )
+    off = ", ".join(
+        f"(lam {r['lam']:g}, eps {r['epsilon']}: max |z| {r['max_abs_z']:.1f})"
+        for r in rows
+        if r in off_z or r in off_interval
+    )
+    return Judgement(
+        "extension",
+        f"Prediction fails: p* predicts the weighted bridge marginal only roughly ({n} replicate(s)): "
+        f"{cells}; outside the rule: {off} (critical z {zc:.2f}), the finite training's error in the "
+        "learned marginal.",
+        tol,
+        prediction="fails",
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Learned bridge marginal vs p* per cell, and p* curves over lam."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     v = result["measured"]
     rows = v["rows"]
@@ -150,10 +196,23 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ps = [q["p_star"] for q in r["per_seed"]]
         ls = [q["learned_bridge"] for q in r["per_seed"]]
         err = v["critical_z"] * np.sqrt(np.asarray(ps) * (1 - np.asarray(ps)) / v["samples"])
-        ax.errorbar(ps, ls, yerr=err, fmt="o", ms=4, capsize=3, color="C0",
-                    label="weighted networks, every replicate (Bonferroni 99%)" if r is rows[0] else None)
-        ax.annotate(f"lam {r['lam']:g}, eps {r['epsilon']}", (r["p_star"]["mean"], r["learned_bridge"]["mean"]), fontsize=7,
-                    xytext=(4, -10), textcoords="offset points")
+        ax.errorbar(
+            ps,
+            ls,
+            yerr=err,
+            fmt="o",
+            ms=4,
+            capsize=3,
+            color="C0",
+            label="weighted networks, every replicate (Bonferroni 99%)" if r is rows[0] else None,
+        )
+        ax.annotate(
+            f"lam {r['lam']:g}, eps {r['epsilon']}",
+            (r["p_star"]["mean"], r["learned_bridge"]["mean"]),
+            fontsize=7,
+            xytext=(4, -10),
+            textcoords="offset points",
+        )
     ax.plot([0, 1], [0, 1], "k--", lw=1, label="learned = p*")
     ax.set_xlabel("p* = omega eps/(omega eps + 1 - eps), omega = 1 + lam")
     ax.set_ylabel("learned bridge marginal (samples)")
@@ -164,15 +223,19 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     for j, eps in enumerate(sorted({r["epsilon"] for r in rows})):
         sel = [r for r in rows if r["epsilon"] == eps]
         e_hat = sel[0]["train_bridge"]["mean"]
-        ax.semilogx(lam_grid, e_hat * (1 + lam_grid) / (e_hat * (1 + lam_grid) + 1 - e_hat), color=f"C{j}",
-                    label=f"p* at the mean training frequency {e_hat:.3f} (eps = {eps})")
+        ax.semilogx(
+            lam_grid,
+            e_hat * (1 + lam_grid) / (e_hat * (1 + lam_grid) + 1 - e_hat),
+            color=f"C{j}",
+            label=f"p* at the mean training frequency {e_hat:.3f} (eps = {eps})",
+        )
         ax.plot([r["lam"] for r in sel], [r["learned_bridge"]["mean"] for r in sel], "o", color=f"C{j}")
         ax.plot([r["lam"] for r in sel], [r["connected"]["mean"] for r in sel], "x", color=f"C{j}", ms=8)
     ax.set_xlabel("lam")
     ax.set_ylabel("probability")
     ax.set_title("dots: learned bridge; crosses: connected samples (means over replicates)")
     ax.legend(fontsize=8)
-    return [save_figure(fig, out_dir / "myopia.trained_weighted_marginal.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(
@@ -180,7 +243,10 @@ CLAIM = register(
         id="myopia.trained_weighted_marginal",
         version=2,
         location="eq. 4.1 / Algorithm 4.1 (trained network, issue 5)",
-        statement="A network trained with the weighted loss 1 + lam R_eff learns the bridge marginal p* = omega eps/(omega eps + 1 - eps), omega = 1 + lam, not certainty.",
+        statement=(
+            "A network trained with the weighted loss 1 + lam R_eff learns the bridge marginal "
+            "p* = omega eps/(omega eps + 1 - eps), omega = 1 + lam, not certainty."
+        ),
         paper_value="not in the paper (the paper claims the weighted model keeps the bridge)",
         configs=CONFIGS,
         measure=measure,

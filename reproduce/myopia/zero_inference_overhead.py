@@ -21,15 +21,23 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.myopia.graph_diffusion import sample
-from reproduce.myopia.trained_models import SETTINGS, ModelSettings, model, replicate_seeds_of, torch_generator, training
+from reproduce.myopia.trained_models import (
+    SETTINGS,
+    ModelSettings,
+    model,
+    replicate_seeds_of,
+    torch_generator,
+    training,
+)
 
 
 @dataclass(frozen=True)
@@ -87,17 +95,24 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         "reff_seconds": wtd.data.reff_seconds,
         "train_graphs": config.settings.train_graphs,
         "train_seconds": {"standard": std.train_seconds, "weighted": wtd.train_seconds},
-        "train_steps_per_second": {"standard": std.spec.steps / std.train_seconds, "weighted": wtd.spec.steps / wtd.train_seconds},
+        "train_steps_per_second": {
+            "standard": std.spec.steps / std.train_seconds,
+            "weighted": wtd.spec.steps / wtd.train_seconds,
+        },
     }
     values["reff_fraction_of_training"] = values["reff_seconds"] / wtd.train_seconds
-    headline = (f"sampling time weighted/standard {values['ratio_median']:.3f} (range {values['ratio_min']:.3f}-{values['ratio_max']:.3f}, "
-                f"{config.repeats} rounds of {config.count} graphs); R_eff for {config.settings.train_graphs} training graphs "
-                f"{values['reff_seconds']:.3f} s = {100 * values['reff_fraction_of_training']:.2f}% of training")
+    headline = (
+        f"sampling time weighted/standard {values['ratio_median']:.3f} "
+        f"(range {values['ratio_min']:.3f}-{values['ratio_max']:.3f}, {config.repeats} rounds of {config.count} "
+        f"graphs); R_eff for {config.settings.train_graphs} training graphs "
+        f"{values['reff_seconds']:.3f} s = {100 * values['reff_fraction_of_training']:.2f}% of training"
+    )
     return Measurement(values, headline)
 
 
 def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
-    """Every model :func:`measure` trains: the standard and weighted networks of :func:`_models`, first replicate only."""
+    """Every model :func:`measure` trains: the standard and weighted networks of :func:`_models`, first
+    replicate only."""
     seed = replicate_seeds_of(config.settings, rng)[0]
     return [training(config.settings, seed, **kw) for kw in _models(config).values()]
 
@@ -106,27 +121,40 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """Reproduced iff the median ratio is within ``1 +- tolerance`` and the networks are the same size."""
     r = values["ratio_median"]
     same = values["parameters"]["standard"] == values["parameters"]["weighted"]
-    tol = {"rule": "|median(t_weighted / t_standard) - 1| <= tolerance, same parameter count", "tolerance": config.tolerance}
+    tol = {
+        "rule": "|median(t_weighted / t_standard) - 1| <= tolerance, same parameter count",
+        "tolerance": config.tolerance,
+    }
     if same and abs(r - 1) <= config.tolerance:
-        return Judgement("reproduced", f"Sampling the weighted network takes {r:.3f}x the standard one's time (range "
-                         f"{values['ratio_min']:.3f}-{values['ratio_max']:.3f}); the only extra cost is R_eff before training "
-                         f"({values['reff_seconds']:.3f} s, {100 * values['reff_fraction_of_training']:.2f}% of training).", tol)
-    return Judgement("differs", f"Sampling time ratio {r:.3f} (range {values['ratio_min']:.3f}-{values['ratio_max']:.3f}) is outside "
-                     f"1 +- {config.tolerance}; both run the same network, so the gap is machine noise.", tol)
+        return Judgement(
+            "reproduced",
+            f"Sampling the weighted network takes {r:.3f}x the standard one's time (range "
+            f"{values['ratio_min']:.3f}-{values['ratio_max']:.3f}); the only extra cost is R_eff before training "
+            f"({values['reff_seconds']:.3f} s, {100 * values['reff_fraction_of_training']:.2f}% of training).",
+            tol,
+        )
+    return Judgement(
+        "differs",
+        f"Sampling time ratio {r:.3f} (range {values['ratio_min']:.3f}-{values['ratio_max']:.3f}) is outside "
+        f"1 +- {config.tolerance}; both run the same network, so the gap is machine noise.",
+        tol,
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Per-round sampling times of both networks, and the training-time split."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     v = result["measured"]
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     ax = axes[0]
     for j, name in enumerate(("standard", "weighted")):
         ts = np.array(v["sampling_seconds"][name])
-        ax.plot(np.arange(ts.size), ts, "o-", color=f"C{j}", label=f"{name}: {v['graphs_per_second'][name]:.0f} graphs/s")
+        ax.plot(
+            np.arange(ts.size), ts, "o-", color=f"C{j}", label=f"{name}: {v['graphs_per_second'][name]:.0f} graphs/s"
+        )
     ax.set_xlabel("round")
     ax.set_ylabel(f"seconds for {v['count']} graphs (T = {v['T']})")
     ax.set_ylim(bottom=0)
@@ -135,11 +163,17 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax = axes[1]
     ts = v["train_seconds"]
     ax.bar(["standard", "weighted"], [ts["standard"], ts["weighted"]], color=["C0", "C1"], label="training steps")
-    ax.bar(["weighted"], [v["reff_seconds"]], bottom=[ts["weighted"]], color="crimson", label="R_eff (once per training graph)")
+    ax.bar(
+        ["weighted"],
+        [v["reff_seconds"]],
+        bottom=[ts["weighted"]],
+        color="crimson",
+        label="R_eff (once per training graph)",
+    )
     ax.set_ylabel("seconds")
     ax.set_title("training cost (checkpointed runs)")
     ax.legend()
-    return [save_figure(fig, out_dir / "myopia.zero_inference_overhead.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
 CLAIM = register(
@@ -147,7 +181,10 @@ CLAIM = register(
         id="myopia.zero_inference_overhead",
         version=2,
         location="Sec. 4 (Algorithm 4.1, cost remarks)",
-        statement="Spectrally weighted diffusion has zero inference overhead: sampling is unchanged; R_eff is computed once per training graph.",
+        statement=(
+            "Spectrally weighted diffusion has zero inference overhead: sampling is unchanged; "
+            "R_eff is computed once per training graph."
+        ),
         paper_value="sampling cost unchanged, O(T N^2); R_eff once per training graph",
         configs=CONFIGS,
         measure=measure,

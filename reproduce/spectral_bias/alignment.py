@@ -13,9 +13,10 @@ means and 95% intervals over the replicates are reported.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -23,8 +24,8 @@ from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .generated_spectrum import alignment_score
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate, run, replicate_trainings
+from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate, replicate_trainings, run
+from .denoisers.generated_spectrum import alignment_score
 
 SLACK = 0.05
 RUNS = ("gaussian_mlp", "digits_mlp", "patches_mlp")
@@ -48,7 +49,9 @@ def finite_sample_ceiling(data: np.ndarray, basis, samples: int, draws: int, rng
     """Mean alignment score of ``samples`` data points drawn without replacement (``draws`` repetitions)."""
     x = np.asarray(data, float).reshape(data.shape[0], -1)
     size = min(samples, x.shape[0])
-    return float(np.mean([alignment_score(x[rng.choice(x.shape[0], size, replace=False)], basis) for _ in range(draws)]))
+    return float(
+        np.mean([alignment_score(x[rng.choice(x.shape[0], size, replace=False)], basis) for _ in range(draws)])
+    )
 
 
 def _runs(config: Config) -> list[tuple[str, Experiment]]:
@@ -71,12 +74,21 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             ceiling = finite_sample_ceiling(data, rec.basis, exp.train.samples, config.ceiling_draws, rng)
             per_seed.append({"first": float(rec.alignment[0]), "final": float(rec.alignment[-1]), "ceiling": ceiling})
             curves.append(rec.alignment)
-        values[name] = {"seeds": list(seeds), "per_seed": per_seed, "samples": exp.train.samples,
-                        "parameters": rec.parameters,
-                        **{k: interval([p[k] for p in per_seed]) for k in ("first", "final", "ceiling")}}
+        values[name] = {
+            "seeds": list(seeds),
+            "per_seed": per_seed,
+            "samples": exp.train.samples,
+            "parameters": rec.parameters,
+            **{k: interval([p[k] for p in per_seed]) for k in ("first", "final", "ceiling")},
+        }
         details[name] = {"steps": rec.steps, "alignment": curves}
-    headline = "; ".join(f"{n.split('_')[0]}: {_fmt(v['first'])} -> {_fmt(v['final'])} (ceiling {_fmt(v['ceiling'])})"
-                         for n, v in values.items()) + f" ({config.seeds} seed(s) each)"
+    headline = (
+        "; ".join(
+            f"{n.split('_')[0]}: {_fmt(v['first'])} -> {_fmt(v['final'])} (ceiling {_fmt(v['ceiling'])})"
+            for n, v in values.items()
+        )
+        + f" ({config.seeds} seed(s) each)"
+    )
     return Measurement(values, headline, details)
 
 
@@ -88,41 +100,67 @@ def _fmt(est: Mapping[str, Any]) -> str:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """In every replicate: final score within SLACK of its finite-sample ceiling, and above the first record's."""
     tol = {"slack_below_ceiling": SLACK, "must_increase": True, "in_every_replicate": True}
-    bad = [f"{n} (seed {v['seeds'][i]})" for n, v in values.items() for i, p in enumerate(v["per_seed"])
-           if not (p["final"] >= p["ceiling"] - SLACK and p["final"] > p["first"])]
-    text = "; ".join(f"{n.split('_')[0]} {_fmt(v['first'])} -> {_fmt(v['final'])} (ceiling {_fmt(v['ceiling'])} with "
-                     f"{v['samples']} samples; mean [95% interval] over {len(v['seeds'])} seed(s))" for n, v in values.items())
+    bad = [
+        f"{n} (seed {v['seeds'][i]})"
+        for n, v in values.items()
+        for i, p in enumerate(v["per_seed"])
+        if not (p["final"] >= p["ceiling"] - SLACK and p["final"] > p["first"])
+    ]
+    text = "; ".join(
+        f"{n.split('_')[0]} {_fmt(v['first'])} -> {_fmt(v['final'])} (ceiling {_fmt(v['ceiling'])} with "
+        f"{v['samples']} samples; mean [95% interval] over {len(v['seeds'])} seed(s))"
+        for n, v in values.items()
+    )
     if bad:
         return Judgement("differs", f"Alignment short of the finite-sample ceiling for {', '.join(bad)}: {text}.", tol)
-    return Judgement("reproduced", f"The generated covariance aligns with the data eigenbasis as training proceeds: {text}.", tol)
+    return Judgement(
+        "reproduced", f"The generated covariance aligns with the data eigenbasis as training proceeds: {text}.", tol
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Fig. 10: alignment score vs training step, with the finite-sample ceilings."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     fig, ax = plt.subplots(figsize=(7.5, 4.5))
     for j, (name, d) in enumerate(result["details"].items()):
         v = result["measured"][name]
         for i, curve in enumerate(d["alignment"]):
-            ax.semilogx(d["steps"], curve, "o-", ms=2.5, lw=1, alpha=0.85, color=f"C{j}",
-                        label=f"{name.replace('_', ' ')} ({len(d['alignment'])} seeds)" if i == 0 else None)
+            ax.semilogx(
+                d["steps"],
+                curve,
+                "o-",
+                ms=2.5,
+                lw=1,
+                alpha=0.85,
+                color=f"C{j}",
+                label=f"{name.replace('_', ' ')} ({len(d['alignment'])} seeds)" if i == 0 else None,
+            )
         ax.axhline(v["ceiling"]["mean"], color=f"C{j}", ls=":", lw=1)
     ax.set_xlabel("training step")
     ax.set_ylabel("alignment score of the generated covariance")
     ax.set_title("Fig. 10: alignment with the data eigenbasis (dotted: ceiling of S data samples)")
     ax.legend()
-    return [save_figure(fig, out_dir / f"{result['claim_id']}.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
-CLAIM = register(Claim(
-    id="spectral.alignment",
-    version=2,
-    location="Sec. 6, Fig. 10",
-    statement="During training the generated covariance of an EDM-trained MLP aligns with the data eigenbasis (alignment score -> 1).",
-    paper_value="alignment score -> 1",
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
-    reproduction=SPECTRAL_TRAINED,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.alignment",
+        version=2,
+        location="Sec. 6, Fig. 10",
+        statement=(
+            "During training the generated covariance of an EDM-trained MLP aligns with the data "
+            "eigenbasis (alignment score -> 1)."
+        ),
+        paper_value="alignment score -> 1",
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+        trainings=trainings,
+        reproduction=SPECTRAL_TRAINED,
+    )
+)

@@ -1,7 +1,7 @@
 """Claim ``spectral.architecture_ablation`` -- what the printed MLP's design does to the exponent (ours).
 
 The Gaussian experiment of ``spectral.gaussian_mlp`` (same data, optimiser, records and seeds) is
-trained with four networks (:data:`reproduce.spectral_bias.denoiser_training.MLP_VARIANTS`):
+trained with four networks (:data:`reproduce.spectral_bias.denoisers.training.MLP_VARIANTS`):
 
 - ``printed`` -- the paper's ``UNetBlockStyleMLP_backbone`` (:class:`~.mlp_unet.MLPUNet`);
 - ``no_first_skip`` -- the same without the first block's linear skip ``d -> width``, i.e. without
@@ -26,9 +26,10 @@ predicted.  The verdict is ``extension``, with the prediction ``holds`` or ``fai
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -36,9 +37,9 @@ from reproduce.claims import Claim, Judgement, Measurement, Training, register
 from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .denoiser_training import MLP_VARIANTS
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .trained_spectra import MIN_MODES, describe_estimate, replicated_values
+from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
+from .denoisers.spectra import MIN_MODES, describe_estimate, replicated_values
+from .denoisers.training import MLP_VARIANTS
 
 MARGIN = 0.3
 """How much steeper (more negative) a rising slope must be to count as steeper."""
@@ -69,7 +70,9 @@ def _slope(fit: Mapping[str, Any] | None) -> float | None:
 
 def trainings(config: Config, rng: np.random.Generator) -> list[Training]:
     """Every model :func:`measure` trains: the replicates of the Gaussian run, once per variant."""
-    return replicate_trainings([("gaussian_mlp", variant_run(config.run, v)) for v in config.variants], config.seeds, rng)
+    return replicate_trainings(
+        [("gaussian_mlp", variant_run(config.run, v)) for v in config.variants], config.seeds, rng
+    )
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -80,24 +83,38 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     for variant in config.variants:
         v, d = replicated_values(variant_run(config.run, variant), seeds, config.criterion, f"gaussian MLP, {variant}")
         values[variant] = {
-            "rising": v["rising"], "falling": v["falling"], "parameters": v["parameters"],
+            "rising": v["rising"],
+            "falling": v["falling"],
+            "parameters": v["parameters"],
             "mean_initial_variance": interval([p["mean_initial_variance"] for p in v["per_seed"]]),
-            "per_seed": [{k: p[k] for k in ("rising", "falling", "mean_initial_variance", "gray_zone", "no_crossing")}
-                         for p in v["per_seed"]],
+            "per_seed": [
+                {k: p[k] for k in ("rising", "falling", "mean_initial_variance", "gray_zone", "no_crossing")}
+                for p in v["per_seed"]
+            ],
         }
-        details[variant] = {"steps": d["steps"], "variances": d["variances"], "targets": d["targets"],
-                            "tau_star": d["tau_star"], "rising": d["rising"], "gray": d["gray"]}
+        details[variant] = {
+            "steps": d["steps"],
+            "variances": d["variances"],
+            "targets": d["targets"],
+            "tau_star": d["tau_star"],
+            "rising": d["rising"],
+            "gray": d["gray"],
+        }
     for variant in PREDICTED_STEEPER:
-        diffs = [_slope(a["rising"]) - _slope(b["rising"])
-                 for a, b in zip(values[variant]["per_seed"], values["printed"]["per_seed"])
-                 if _slope(a["rising"]) is not None and _slope(b["rising"]) is not None]
+        diffs = [
+            _slope(a["rising"]) - _slope(b["rising"])
+            for a, b in zip(values[variant]["per_seed"], values["printed"]["per_seed"])
+            if _slope(a["rising"]) is not None and _slope(b["rising"]) is not None
+        ]
         values[f"{variant}_minus_printed"] = interval(diffs) if diffs else None
     values["dim"] = config.run.data.dim
     n = len(seeds)
-    headline = (f"rising slopes over {n} seed(s): " + ", ".join(f"{v} {describe_estimate(values[v]['rising'], n)}"
-                                                                  for v in config.variants)
-                + "; initial variance " + ", ".join(f"{v} {values[v]['mean_initial_variance']['mean']:.2f}"
-                                                    for v in config.variants))
+    headline = (
+        f"rising slopes over {n} seed(s): "
+        + ", ".join(f"{v} {describe_estimate(values[v]['rising'], n)}" for v in config.variants)
+        + "; initial variance "
+        + ", ".join(f"{v} {values[v]['mean_initial_variance']['mean']:.2f}" for v in config.variants)
+    )
     return Measurement(values, headline, details)
 
 
@@ -106,8 +123,10 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     tol = {"steeper_by_more_than": MARGIN, "interval": "95%", "paired": True}
     n = len(values["seeds"])
     v0 = {v: values[v]["mean_initial_variance"] for v in config.variants}
-    raised = all(a["mean_initial_variance"] > b["mean_initial_variance"]
-                 for a, b in zip(values["printed"]["per_seed"], values["no_first_skip"]["per_seed"]))
+    raised = all(
+        a["mean_initial_variance"] > b["mean_initial_variance"]
+        for a, b in zip(values["printed"]["per_seed"], values["no_first_skip"]["per_seed"])
+    )
     steeper, diffs = True, []
     for variant in PREDICTED_STEEPER:
         d = values[f"{variant}_minus_printed"]
@@ -119,9 +138,15 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
         steeper &= d["mean"] < -MARGIN and high < 0
         span = "" if d["low"] is None else f" [{d['low']:.2f}, {d['high']:.2f}]"
         diffs.append(f"{variant} minus printed {d['mean']:.2f}{span}")
-    text = ("rising slopes " + ", ".join(f"{v} {describe_estimate(values[v]['rising'], n)}" for v in config.variants)
-            + "; paired differences " + ", ".join(diffs) + "; mean initial generated variance "
-            + ", ".join(f"{v} {v0[v]['mean']:.2f}" for v in config.variants) + f" (d = {values['dim']}, {n} seed(s)).")
+    text = (
+        "rising slopes "
+        + ", ".join(f"{v} {describe_estimate(values[v]['rising'], n)}" for v in config.variants)
+        + "; paired differences "
+        + ", ".join(diffs)
+        + "; mean initial generated variance "
+        + ", ".join(f"{v} {v0[v]['mean']:.2f}" for v in config.variants)
+        + f" (d = {values['dim']}, {n} seed(s))."
+    )
     holds = raised and steeper
     return Judgement(
         "extension",
@@ -138,7 +163,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Left: fitted tau* vs lambda per variant; right: generated variance of the median mode vs step."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     v, d = result["measured"], result["details"]
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.4))
@@ -166,26 +191,35 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short log axis
     ax.set_xlabel("mode variance lambda_k")
     ax.set_ylabel("emergence step tau*_k (rising modes)")
-    ax.set_title(f"tau* vs lambda by architecture, replicate 1 (d = {v['dim']}; hollow: gray zone, not fitted)",
-                 fontsize=10)
+    ax.set_title(
+        f"tau* vs lambda by architecture, replicate 1 (d = {v['dim']}; hollow: gray zone, not fitted)", fontsize=10
+    )
     ax.legend(fontsize=8, loc="lower left")
     bx.axhline(1.0, color="k", lw=0.8, ls=":")
     bx.set_xlabel("training step")
     bx.set_ylabel("generated / target variance (median mode)")
     bx.set_title("one mode through training")
     bx.legend(fontsize=8, loc="best")
-    return [save_figure(fig, out_dir / f"{result['claim_id']}.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
-CLAIM = register(Claim(
-    id="spectral.architecture_ablation",
-    version=2,
-    location="ours: Sec. 6 / App. I.2 network, ablated",
-    statement=(
-        "The printed MLP's linear input-to-output path (the first block's skip) raises the untrained network's "
-        "generated variance and flattens the rising exponent; without it, or in a plain residual MLP, the law is steeper."
-    ),
-    paper_value="not in the paper (prediction, ours)",
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings, kind="extension",
-    reproduction=SPECTRAL_TRAINED,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.architecture_ablation",
+        version=2,
+        location="ours: Sec. 6 / App. I.2 network, ablated",
+        statement=(
+            "The printed MLP's linear input-to-output path (the first block's skip) raises the untrained network's "
+            "generated variance and flattens the rising exponent; without it, or in a plain residual MLP, "
+            "the law is steeper."
+        ),
+        paper_value="not in the paper (prediction, ours)",
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+        trainings=trainings,
+        kind="extension",
+        reproduction=SPECTRAL_TRAINED,
+    )
+)

@@ -3,8 +3,8 @@
 Paper (EDM SongUNet on the image sets): the rising modes emerge together and the falling modes
 co-decay later, an effective exponent ``alpha ≈ 0``; early in training the CNN denoiser behaves like a
 local linear filter, so local patch structure appears first rather than the global principal
-components.  Here a small convolutional UNet (:mod:`.cnn_unet`, a scaled-down SongUNet) is trained
-with the same EDM loss and recorder on both image stand-ins (:mod:`.image_data`: photograph
+components.  Here a small convolutional UNet (:mod:`.denoisers.cnn_unet`, a scaled-down SongUNet) is trained
+with the same EDM loss and recorder on both image stand-ins (:mod:`.denoisers.image_data`: photograph
 patches and digits) and the emergence times are fitted exactly as for the MLP, in ``seeds``
 replicates per run.  The MLP's slopes on the same data (the runs of ``spectral.image_mlp``) are
 reported beside it for contrast.
@@ -18,18 +18,20 @@ lies entirely outside, or a stand-in without such a branch -- **differs**.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
+from reproduce.plotting import figure_path
 from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .trained_spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
+from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
+from .denoisers.spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
 
 FLAT_TOL = 0.3
 """Largest |slope| of ln tau* on ln lam read as "emerge together" (fixed before the first run)."""
@@ -48,8 +50,10 @@ class Config(Budgeted):
     criterion: str = "geometric"
 
 
-CONFIGS = {p: Config(*(experiment(p, r) for r in ("patches_cnn", "digits_cnn", "patches_mlp", "digits_mlp")), SEEDS[p])
-           for p in ("quick", "default", "paper")}
+CONFIGS = {
+    p: Config(*(experiment(p, r) for r in ("patches_cnn", "digits_cnn", "patches_mlp", "digits_mlp")), SEEDS[p])
+    for p in ("quick", "default", "paper")
+}
 
 
 def _names() -> list[str]:
@@ -67,8 +71,12 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     for data in DATASETS:
         for arch in ("cnn", "mlp"):
             name = f"{data}_{arch}"
-            values[name], d = replicated_values(getattr(config, name), replicate_seeds(rng, name, config.seeds),
-                                                config.criterion, f"{data} {arch.upper()}")
+            values[name], d = replicated_values(
+                getattr(config, name),
+                replicate_seeds(rng, name, config.seeds),
+                config.criterion,
+                f"{data} {arch.upper()}",
+            )
             if arch == "cnn":
                 details[name] = d
         ratios = []
@@ -79,8 +87,13 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         values[f"{data}_falling_median_mlp_over_cnn"] = interval(ratios) if ratios else None
     s = config.seeds
     headline = f"slope mean [95% interval] over {s} seed(s): " + "; ".join(
-        f"{n.replace('_', ' ')}: rising {describe_estimate(v['rising'], s)}, falling {describe_estimate(v['falling'], s)}"
-        for n, v in values.items() if isinstance(v, dict) and "rising" in v)
+        (
+            f"{n.replace('_', ' ')}: rising {describe_estimate(v['rising'], s)}, "
+            f"falling {describe_estimate(v['falling'], s)}"
+        )
+        for n, v in values.items()
+        if isinstance(v, dict) and "rising" in v
+    )
     return Measurement(values, headline, details)
 
 
@@ -91,8 +104,9 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     notes, ok = [], True
     for data, label in DATASETS.items():
         cnn = {b: e for b in ("rising", "falling") if (e := values[f"{data}_cnn"][b]) and e["seeds_fitted"] == seeds}
-        flat = bool(cnn) and all(e["low"] is not None and e["low"] <= FLAT_TOL and e["high"] >= -FLAT_TOL
-                                 for e in cnn.values())
+        flat = bool(cnn) and all(
+            e["low"] is not None and e["low"] <= FLAT_TOL and e["high"] >= -FLAT_TOL for e in cnn.values()
+        )
         ok &= flat
         c = ", ".join(f"{b} {describe_estimate(values[f'{data}_cnn'][b], seeds)}" for b in ("rising", "falling"))
         m = ", ".join(f"{b} {describe_estimate(values[f'{data}_mlp'][b], seeds)}" for b in ("rising", "falling"))
@@ -102,10 +116,12 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     t = config.patches_cnn.train
     params = values["patches_cnn"].get("parameters")
     size = f"{params:,} parameters, " if params else ""
-    scaled = (f"here a scaled-down SongUNet on the stand-ins: {t.levels} resolutions, {t.base} base channels, "
-              f"{size}{t.steps} steps at lr {t.lr:g}, batch {t.batch}, "
-              "n decoder blocks per level instead of n + 1, average-pool downsampling, no dropout, no attention; "
-              "paper: SongUNet, e.g. 4 resolutions, 128 channels, attention at 8x8, 50k steps at lr 1e-4")
+    scaled = (
+        f"here a scaled-down SongUNet on the stand-ins: {t.levels} resolutions, {t.base} base channels, "
+        f"{size}{t.steps} steps at lr {t.lr:g}, batch {t.batch}, "
+        "n decoder blocks per level instead of n + 1, average-pool downsampling, no dropout, no attention; "
+        "paper: SongUNet, e.g. 4 resolutions, 128 channels, attention at 8x8, 50k steps at lr 1e-4"
+    )
     text = "; ".join(notes) + f". Paper: effective alpha ≈ 0 ({scaled})."
     if ok:
         return Judgement("reproduced", f"The CNN's modes emerge (and decay) nearly together: {text}", tol)
@@ -114,19 +130,33 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Figs. 4/12 per stand-in: CNN sample grids, variance per mode, heat-map with tau*, fits."""
-    return [draw_spectral_figure(result["details"][f"{data}_cnn"], result["measured"][f"{data}_cnn"]["per_seed"][0],
-                                 f"Figs. 4/12: EDM-trained convolutional UNet on {label} (replicate 1 of "
-                                 f"{len(result['measured'][f'{data}_cnn']['seeds'])})",
-                                 out_dir / f"{result['claim_id']}_{data}.png")
-            for data, label in DATASETS.items()]
+    return [
+        draw_spectral_figure(
+            result["details"][f"{data}_cnn"],
+            result["measured"][f"{data}_cnn"]["per_seed"][0],
+            f"Figs. 4/12: EDM-trained convolutional UNet on {label} (replicate 1 of "
+            f"{len(result['measured'][f'{data}_cnn']['seeds'])})",
+            figure_path(result, out_dir, data),
+        )
+        for data, label in DATASETS.items()
+    ]
 
 
-CLAIM = register(Claim(
-    id="spectral.cnn_no_bias",
-    version=3,
-    location="Sec. 6, Figs. 4 and 12",
-    statement="A convolutional UNet denoiser shows little spectral bias: its rising modes emerge together (effective alpha ≈ 0).",
-    paper_value={"effective alpha": 0.0},
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
-    reproduction=SPECTRAL_TRAINED,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.cnn_no_bias",
+        version=3,
+        location="Sec. 6, Figs. 4 and 12",
+        statement=(
+            "A convolutional UNet denoiser shows little spectral bias: its rising modes emerge "
+            "together (effective alpha ≈ 0)."
+        ),
+        paper_value={"effective alpha": 0.0},
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+        trainings=trainings,
+        reproduction=SPECTRAL_TRAINED,
+    )
+)

@@ -28,3 +28,20 @@ def mode_colors(n: int):
     import matplotlib.pyplot as plt
 
     return plt.get_cmap("viridis")(np.linspace(0.0, 0.9, n))
+
+
+def fig2_row(axes, lam, tau_w, w, tau_v, v, initial, wlabel, title):
+    """One row of the paper's Fig. 2 (or Fig. 5): weights per mode (left), generated variance (right)."""
+    colors = mode_colors(len(lam))
+    for k, (lk, c) in enumerate(zip(lam, colors)):
+        axes[0].semilogx(tau_w, w[:, k], color=c, label=f"lambda = {lk:g}")
+        axes[1].loglog(tau_v, v[:, k], color=c)
+        axes[1].axhline(lk, color=c, ls=":", lw=1)
+    axes[1].axhline(initial, color="0.4", ls="--", lw=1, label="tau -> 0 level")
+    axes[0].set_xlabel("training time tau (gradient-flow units, eta = 1)")
+    axes[0].set_ylabel(wlabel)
+    axes[0].set_title(title)
+    axes[1].set_xlabel("training time tau (gradient-flow units, eta = 1)")
+    axes[1].set_ylabel("generated variance along mode (data units^2)")
+    axes[1].set_title("generated variance (dotted: targets lambda)")
+    axes[1].legend(loc="lower right", fontsize=9)

@@ -8,17 +8,19 @@ the sampling ODE ``dx/dt = W_t x``; then the ``tau*`` vs ``lambda`` slope table 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from reproduce.claims import Claim, Judgement, Measurement, register
-from reproduce.spectral_bias.common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, max_rel, mode_colors, random_rotation
 from theory import emergence
 from theory import flow_matching as fm
+
+from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, mode_colors, random_rotation
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,17 @@ class Config:
     Qs: tuple[float, ...] = (0.0, 0.1, 0.5, 1.0)
 
 
-CONFIGS = {"quick": Config(ts=(0.5,), n_check=4, n_tau=400), "default": Config(), "paper": Config(n_check=30, n_tau=4000, n_lambda=40)}
+CONFIGS = {
+    "quick": Config(ts=(0.5,), n_check=4, n_tau=400),
+    "default": Config(),
+    "paper": Config(n_check=30, n_tau=4000, n_lambda=40),
+}
 
 
 def _sampling_ode(lam, tau, Q):
-    sol = solve_ivp(lambda t, y: 2.0 * fm.weights(lam, t, tau, Q), (0.0, 1.0), [0.0], method="DOP853", rtol=1e-12, atol=1e-14)
+    sol = solve_ivp(
+        lambda t, y: 2.0 * fm.weights(lam, t, tau, Q), (0.0, 1.0), [0.0], method="DOP853", rtol=1e-12, atol=1e-14
+    )
     return float(np.exp(sol.y[0, -1]))
 
 
@@ -63,8 +71,16 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     for t in config.ts:
         A = t**2 * Sigma + (1 - t) ** 2 * np.eye(d)
         B = t * Sigma - (1 - t) * np.eye(d)  # E[(x1 - x0) x_t^T]
-        sol = solve_ivp(lambda _, w: (-2.0 * (w.reshape(d, d) @ A - B)).ravel(), (0, taus[-1]), (0.1 * np.eye(d)).ravel(),
-                        t_eval=taus, method="Radau", rtol=1e-12, atol=1e-14, jac=lambda *_: -2.0 * np.kron(np.eye(d), A.T))
+        sol = solve_ivp(
+            lambda _, w: (-2.0 * (w.reshape(d, d) @ A - B)).ravel(),
+            (0, taus[-1]),
+            (0.1 * np.eye(d)).ravel(),
+            t_eval=taus,
+            method="Radau",
+            rtol=1e-12,
+            atol=1e-14,
+            jac=lambda *_: -2.0 * np.kron(np.eye(d), A.T),
+        )
         W = sol.y.T.reshape(-1, d, d)
         diag = np.einsum("ik,tij,jk->tk", U, W, U)
         w_err = max(w_err, float(np.max(np.abs(diag - fm.weights(lam[None, :], t, taus[:, None], 0.1)))))
@@ -87,15 +103,30 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             for b in ("rising", "falling"):
                 if fit[b]:
                     table[f"Q={Q:g}/{crit}/{b}"] = {"slope": fit[b]["slope"], "r2": fit[b]["r2"], "n": fit[b]["n"]}
-    values = {"weights_max_abs_error": w_err, "variance_quadrature_max_rel": q_err, "variance_sampling_ode_max_rel": ode_err,
-              "slopes": table}
-    headline = (f"weights vs gradient flow {w_err:.1e}, variance vs quadrature {q_err:.1e} / sampling ODE {ode_err:.1e}; "
-                f"Q=0.1 slopes geometric {table['Q=0.1/geometric/rising']['slope']:.2f}/{table['Q=0.1/geometric/falling']['slope']:.2f}, "
-                f"harmonic {table['Q=0.1/harmonic/rising']['slope']:.2f}/{table['Q=0.1/harmonic/falling']['slope']:.2f} (rising/falling)")
+    values = {
+        "weights_max_abs_error": w_err,
+        "variance_quadrature_max_rel": q_err,
+        "variance_sampling_ode_max_rel": ode_err,
+        "slopes": table,
+    }
+    headline = (
+        f"weights vs gradient flow {w_err:.1e}, variance vs quadrature {q_err:.1e} / sampling ODE {ode_err:.1e}; "
+        "Q=0.1 slopes geometric "
+        f"{table['Q=0.1/geometric/rising']['slope']:.2f}/{table['Q=0.1/geometric/falling']['slope']:.2f}, "
+        f"harmonic {table['Q=0.1/harmonic/rising']['slope']:.2f}/{table['Q=0.1/harmonic/falling']['slope']:.2f} "
+        "(rising/falling)"
+    )
     tf = np.logspace(-4, 4, 400)
-    details = {"lambdas": lam, "tau": tf, "w_curve": fm.weights(lam[None, :], 0.5, tf[:, None], 0.1),
-               "v_curve": fm.generated_variance(lam[None, :], tf[:, None], 0.1), "lam_grid": lam_g, "points": points,
-               "fits": table, "Qs": list(config.Qs)}
+    details = {
+        "lambdas": lam,
+        "tau": tf,
+        "w_curve": fm.weights(lam[None, :], 0.5, tf[:, None], 0.1),
+        "v_curve": fm.generated_variance(lam[None, :], tf[:, None], 0.1),
+        "lam_grid": lam_g,
+        "points": points,
+        "fits": table,
+        "Qs": list(config.Qs),
+    }
     return Measurement(values, headline, details)
 
 
@@ -105,21 +136,27 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     keys = ("weights_max_abs_error", "variance_quadrature_max_rel", "variance_sampling_ode_max_rel")
     bad = [f"{k} = {values[k]:.2e}" for k in keys if values[k] > CLOSED_FORM_RTOL]
     s = values["slopes"]
-    note = (f" Emergence exponents (Q = 0.1): geometric criterion {s['Q=0.1/geometric/rising']['slope']:.2f} rising / "
-            f"{s['Q=0.1/geometric/falling']['slope']:.2f} falling, harmonic {s['Q=0.1/harmonic/rising']['slope']:.2f} / "
-            f"{s['Q=0.1/harmonic/falling']['slope']:.2f}: ordering by variance holds, but with the geometric criterion "
-            "alpha is about 1/2, not 1.")
+    note = (
+        f" Emergence exponents (Q = 0.1): geometric criterion {s['Q=0.1/geometric/rising']['slope']:.2f} rising / "
+        f"{s['Q=0.1/geometric/falling']['slope']:.2f} falling, harmonic {s['Q=0.1/harmonic/rising']['slope']:.2f} / "
+        f"{s['Q=0.1/harmonic/falling']['slope']:.2f}: ordering by variance holds, but with the geometric criterion "
+        "alpha is about 1/2, not 1."
+    )
     if bad:
         return Judgement("differs", "Flow-matching closed forms miss their twins: " + ", ".join(bad) + "." + note, tol)
-    return Judgement("reproduced", f"The flow-matching weights and generated variance match the gradient flow, quadrature and the "
-                     f"sampling ODE to {max(values[k] for k in keys):.0e}." + note, tol)
+    return Judgement(
+        "reproduced",
+        f"The flow-matching weights and generated variance match the gradient flow, quadrature and the "
+        f"sampling ODE to {max(values[k] for k in keys):.0e}." + note,
+        tol,
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Figs 7-8: weights at t = 0.5, generated variances, and tau* vs lambda for each Q and criterion."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     d = result["details"]
     lam = np.asarray(d["lambdas"])
@@ -147,18 +184,36 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             for b, mask, color in (("rising", rising, "tab:red"), ("falling", ~rising, "tab:blue")):
                 f = d["fits"].get(f"Q={Q:g}/{crit}/{b}")
                 lab = f"{crit[:4]} {b}: {f['slope']:.2f}" if f else None
-                ax.loglog(lam_g[mask], ts[mask], marker, color=color, ms=4, mfc="none" if crit == "harmonic" else color, label=lab)
+                ax.loglog(
+                    lam_g[mask],
+                    ts[mask],
+                    marker,
+                    color=color,
+                    ms=4,
+                    mfc="none" if crit == "harmonic" else color,
+                    label=lab,
+                )
         ax.set_title(f"Q = {Q:g}", fontsize=11)
         ax.set_xlabel("mode variance lambda")
         ax.legend(fontsize=7)
     axes[1, 0].set_ylabel("emergence time tau* (eta = 1)")
-    return [save_figure(fig, out_dir / "spectral.flow_matching.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
-CLAIM = register(Claim(
-    id="spectral.flow_matching",
-    location="Appendix (flow matching), Figs 7-8",
-    statement="For one-layer linear flow matching the weights are f + (Q - f) exp(-2 eta tau d) and the generated variance is exp(2 I) in closed form (Ei and erf); emergence follows a power law in lambda.",
-    paper_value="closed forms (appendix, authors' code); tau* vs lambda power law (Figs 7-8, no exponent in our spec)",
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.flow_matching",
+        location="Appendix (flow matching), Figs 7-8",
+        statement=(
+            "For one-layer linear flow matching the weights are f + (Q - f) exp(-2 eta tau d) and the generated "
+            "variance is exp(2 I) in closed form (Ei and erf); emergence follows a power law in lambda."
+        ),
+        paper_value=(
+            "closed forms (appendix, authors' code); tau* vs lambda power law (Figs 7-8, no exponent in our spec)"
+        ),
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+    )
+)

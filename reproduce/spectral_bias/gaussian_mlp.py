@@ -3,14 +3,14 @@
 Spec Sec. 4: Gaussian data with variances ``exp(N(0, 1))`` (normalised to mean 1) in a random basis,
 the printed MLP-UNet, the EDM loss with Adam; the generated variance along each data eigenvector is
 recorded through training and the emergence times are fitted with the same code as the closed
-forms (:mod:`.trained_spectra`, :mod:`theory.emergence`).  Paper: ``alpha = 1.08`` at ``d = 256``;
+forms (:mod:`.denoisers.spectra`, :mod:`theory.emergence`).  Paper: ``alpha = 1.08`` at ``d = 256``;
 ``alpha_rise = 1.05``, ``alpha_fall = 1.13`` at ``d = 512``.  (The authors' notebook prints -0.76
 rising, -1.64 falling at ``d = 128``; those are outputs of a notebook, not values the paper states,
 and no rule uses them.)
 
 Each preset trains ``seeds`` independent replicates (new data draw, initialisation, minibatches,
 noise and sampler bank each; :mod:`reproduce.replicates`).  At the default preset the run is
-smaller than the paper's (see :mod:`.trained_denoisers`): ``d = 128``, width 128, 1,500 steps,
+smaller than the paper's (see :mod:`.denoisers.experiments`): ``d = 128``, width 128, 1,500 steps,
 batch 256, 36 records of 2,000 samples, and the learning rate 10x the paper's so that the slow
 modes emerge within the steps.  The ``paper`` preset is the paper's ``d = 256`` configuration.
 
@@ -23,18 +23,20 @@ has a rising branch of at least 3 modes with ``R^2 >= 0.8`` and the 95% interval
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 from reproduce.claims import Claim, Judgement, Measurement, Training, register
+from reproduce.plotting import figure_path
 from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .trained_spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
+from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
+from .denoisers.spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
 
 PAPER_ALPHA = {"d=256": 1.08, "d=512 rising": 1.05, "d=512 falling": 1.13}
 PAPER_RANGE = (1.05, 1.13)
@@ -67,9 +69,11 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
     values, details = replicated_values(config.run, seeds, config.criterion, "gaussian MLP")
     values["dim"] = config.run.data.dim
     t = config.run.train
-    headline = (f"d = {values['dim']}, printed MLP nlayers {t.nlayers} width {t.width} ({values['parameters']:,} "
-                f"parameters), {t.steps} steps, lr {t.lr:g}, {len(seeds)} seed(s): rising slope "
-                f"{describe_estimate(values['rising'], len(seeds))}; falling {describe_estimate(values['falling'], len(seeds))}")
+    headline = (
+        f"d = {values['dim']}, printed MLP nlayers {t.nlayers} width {t.width} ({values['parameters']:,} "
+        f"parameters), {t.steps} steps, lr {t.lr:g}, {len(seeds)} seed(s): rising slope "
+        f"{describe_estimate(values['rising'], len(seeds))}; falling {describe_estimate(values['falling'], len(seeds))}"
+    )
     return Measurement(values, headline, details)
 
 
@@ -78,19 +82,30 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     tol = {"paper_range": list(PAPER_RANGE), "min_r2": MIN_R2, "min_modes": MIN_MODES, "interval": "95%"}
     seeds = len(values["seeds"])
     r = values["rising"]
-    scale = (f"d = {values['dim']}, {values['parameters']:,} parameters, {values['steps']} steps, {seeds} seed(s); "
-             "paper: d = 256, printed MLP nlayers 5 width 256, 5,000 steps at lr 1e-4")
+    scale = (
+        f"d = {values['dim']}, {values['parameters']:,} parameters, {values['steps']} steps, {seeds} seed(s); "
+        "paper: d = 256, printed MLP nlayers 5 width 256, 5,000 steps at lr 1e-4"
+    )
     falling = f"falling slope {describe_estimate(values['falling'], seeds)}"
     if r is None or r["seeds_fitted"] < seeds:
         fitted = 0 if r is None else r["seeds_fitted"]
-        return Judgement("differs", f"Only {fitted} of {seeds} replicates have a rising branch of >= {MIN_MODES} modes ({scale}).", tol)
-    text = f"rising slope {describe_estimate(r, seeds)}; {falling}; paper alpha {PAPER_RANGE[0]}-{PAPER_RANGE[1]} ({scale})."
+        return Judgement(
+            "differs",
+            f"Only {fitted} of {seeds} replicates have a rising branch of >= {MIN_MODES} modes ({scale}).",
+            tol,
+        )
+    text = (
+        f"rising slope {describe_estimate(r, seeds)}; {falling}; "
+        f"paper alpha {PAPER_RANGE[0]}-{PAPER_RANGE[1]} ({scale})."
+    )
     if r["low"] is None:
         return Judgement("differs", f"No interval can be formed (a 2-mode fit): {text}", tol)
     alpha_low, alpha_high = -r["high"], -r["low"]
     overlaps = alpha_low <= PAPER_RANGE[1] and alpha_high >= PAPER_RANGE[0]
     if overlaps and r["r2_min"] >= MIN_R2:
-        return Judgement("reproduced", f"A clear inverse-variance law whose exponent interval covers the paper's: {text}", tol)
+        return Judgement(
+            "reproduced", f"A clear inverse-variance law whose exponent interval covers the paper's: {text}", tol
+        )
     why = "R^2 below 0.8 in a replicate" if r["r2_min"] < MIN_R2 else "the exponent interval misses the paper's values"
     return Judgement("differs", f"Not the paper's law ({why}): {text}", tol)
 
@@ -99,18 +114,32 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Fig. 9 (first replicate): variance per mode, heat-map with tau* and the gray zone, tau* vs lam with fits."""
     v = result["measured"]
     n = len(v["seeds"])
-    return [draw_spectral_figure(result["details"], v["per_seed"][0],
-                                 f"Fig. 9: EDM-trained MLP on Gaussian data, d = {v['dim']} (replicate 1 of {n}; "
-                                 f"rising slope over replicates {describe_estimate(v['rising'], n)})",
-                                 out_dir / f"{result['claim_id']}.png")]
+    return [
+        draw_spectral_figure(
+            result["details"],
+            v["per_seed"][0],
+            f"Fig. 9: EDM-trained MLP on Gaussian data, d = {v['dim']} (replicate 1 of {n}; "
+            f"rising slope over replicates {describe_estimate(v['rising'], n)})",
+            figure_path(result, out_dir),
+        )
+    ]
 
 
-CLAIM = register(Claim(
-    id="spectral.gaussian_mlp",
-    version=3,
-    location="Sec. 6, Fig. 9",
-    statement="An EDM-trained MLP denoiser on Gaussian data learns the modes of its covariance in time tau* ∝ lam^-alpha with alpha ≈ 1.",
-    paper_value=PAPER_ALPHA,
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=trainings,
-    reproduction=SPECTRAL_TRAINED,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.gaussian_mlp",
+        version=3,
+        location="Sec. 6, Fig. 9",
+        statement=(
+            "An EDM-trained MLP denoiser on Gaussian data learns the modes of its covariance in time tau* ∝ lam^-alpha "
+            "with alpha ≈ 1."
+        ),
+        paper_value=PAPER_ALPHA,
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+        trainings=trainings,
+        reproduction=SPECTRAL_TRAINED,
+    )
+)

@@ -6,7 +6,7 @@ from the initial one) and ``alpha_fall = 1.13`` (modes whose variance decays to 
 ``spectral.gaussian_mlp`` judges the rising branch against the range of all the paper's Gaussian
 values; this claim judges each branch against its own value.
 
-Runs.  ``paper`` preset: the paper's configuration (:mod:`.trained_denoisers`, run
+Runs.  ``paper`` preset: the paper's configuration (:mod:`.denoisers.experiments`, run
 ``gaussian_mlp``) with ``d = 512`` -- the printed MLP, nlayers 5, width 256, embedding 256, 5,000
 steps, batch 1,024, lr 1e-4, the authors' record schedule, 10,000 samples per record, 20 Heun steps.
 ``quick`` and ``default`` presets: a ``d = 512`` run does not fit their budgets, so they read the
@@ -23,9 +23,10 @@ reproduced when both branches are; otherwise **differs**, naming the branch.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -33,8 +34,8 @@ from reproduce.claims import Claim, Judgement, Measurement, register
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from . import gaussian_mlp
-from .trained_denoisers import SEEDS, Budgeted, Experiment, experiment
-from .trained_spectra import MIN_MODES, describe_estimate
+from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment
+from .denoisers.spectra import MIN_MODES, describe_estimate
 
 PAPER_ALPHA = {"rising": 1.05, "falling": 1.13}
 """The paper's exponents at ``d = 512`` (Fig. 9)."""
@@ -57,6 +58,7 @@ CONFIGS = {
     "paper": Config(experiment("paper", gaussian_mlp.RUN, dim=512), SEEDS["paper"]),
 }
 
+
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
     """The measurement of ``spectral.gaussian_mlp`` on this claim's run: every replicate's emergence times and fits."""
     return gaussian_mlp.measure(config, rng)
@@ -65,16 +67,26 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """Each branch's exponent interval (widened by the printed rounding) contains the paper's value."""
     seeds = len(values["seeds"])
-    tol = {"paper_alpha": PAPER_ALPHA, "printed": PRINTED, "min_r2": gaussian_mlp.MIN_R2, "min_modes": MIN_MODES,
-           "interval": "95%"}
-    scale = (f"d = {values['dim']}, {values['parameters']:,} parameters, {values['steps']} steps, {seeds} seed(s); "
-             "paper: d = 512, printed MLP nlayers 5 width 256, 5,000 steps at lr 1e-4")
+    tol = {
+        "paper_alpha": PAPER_ALPHA,
+        "printed": PRINTED,
+        "min_r2": gaussian_mlp.MIN_R2,
+        "min_modes": MIN_MODES,
+        "interval": "95%",
+    }
+    scale = (
+        f"d = {values['dim']}, {values['parameters']:,} parameters, {values['steps']} steps, {seeds} seed(s); "
+        "paper: d = 512, printed MLP nlayers 5 width 256, 5,000 steps at lr 1e-4"
+    )
     problems, texts = [], []
     for branch, alpha in PAPER_ALPHA.items():
         est = values[branch]
         texts.append(f"{branch} slope {describe_estimate(est, seeds)} against -{alpha}")
         if est is None or est["seeds_fitted"] < seeds:
-            problems.append(f"the {branch} branch has >= {MIN_MODES} modes in {0 if est is None else est['seeds_fitted']} of {seeds} replicates")
+            problems.append(
+                f"the {branch} branch has >= {MIN_MODES} modes "
+                f"in {0 if est is None else est['seeds_fitted']} of {seeds} replicates"
+            )
         elif est["r2_min"] < gaussian_mlp.MIN_R2:
             problems.append(f"the {branch} fit has R^2 {est['r2_min']:.3f} < {gaussian_mlp.MIN_R2} in a replicate")
         elif est["low"] is None:
@@ -92,12 +104,21 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     return gaussian_mlp.figure(result, out_dir)
 
 
-CLAIM = register(Claim(
-    id="spectral.gaussian_mlp_d512",
-    version=1,
-    location="Sec. 6, Fig. 9 (d = 512)",
-    statement="At d = 512 the EDM-trained MLP's emergence times follow tau* ∝ lam^-alpha with alpha_rise = 1.05 and alpha_fall = 1.13.",
-    paper_value=PAPER_ALPHA,
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, trainings=gaussian_mlp.trainings,
-    reproduction=SPECTRAL_TRAINED,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.gaussian_mlp_d512",
+        version=1,
+        location="Sec. 6, Fig. 9 (d = 512)",
+        statement=(
+            "At d = 512 the EDM-trained MLP's emergence times follow tau* ∝ lam^-alpha with alpha_rise = 1.05 and "
+            "alpha_fall = 1.13."
+        ),
+        paper_value=PAPER_ALPHA,
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+        trainings=gaussian_mlp.trainings,
+        reproduction=SPECTRAL_TRAINED,
+    )
+)

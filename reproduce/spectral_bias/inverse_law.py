@@ -9,9 +9,10 @@ independent re-implementation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -19,10 +20,14 @@ from reproduce.claims import Claim, Judgement, Measurement, register
 from theory import emergence, linear_denoiser, two_layer_denoiser
 
 REFERENCE = {  # spec Sec. 3, "reference slopes from our re-implementation" (not paper numbers)
-    "one/Q=0.1/geometric/rising": -1.02, "one/Q=0.1/harmonic/rising": -1.17,
-    "two/Q=0.1/geometric/rising": -1.01, "two/Q=0.1/harmonic/rising": -1.13,
-    "one/Q=0/geometric/rising": -0.98, "one/Q=0/harmonic/rising": -1.05,
-    "one/Q=1/geometric/falling": -0.49, "one/Q=1/harmonic/falling": -1.00,
+    "one/Q=0.1/geometric/rising": -1.02,
+    "one/Q=0.1/harmonic/rising": -1.17,
+    "two/Q=0.1/geometric/rising": -1.01,
+    "two/Q=0.1/harmonic/rising": -1.13,
+    "one/Q=0/geometric/rising": -0.98,
+    "one/Q=0/harmonic/rising": -1.05,
+    "one/Q=1/geometric/falling": -0.49,
+    "one/Q=1/harmonic/falling": -1.00,
 }
 REFERENCE_TOL = 0.03
 """Reference slopes are quoted to two decimals; allow rounding plus grid effects."""
@@ -87,10 +92,13 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         "min_r2": min(v["r2"] for v in table.values()),
     }
     s = values["slopes"]
-    headline = (f"one layer Q=0.1 slope {s['one/Q=0.1/geometric/rising']['slope']:.2f} (geometric), "
-                f"{s['one/Q=0.1/harmonic/rising']['slope']:.2f} (harmonic); two layer {s['two/Q=0.1/geometric/rising']['slope']:.2f} / "
-                f"{s['two/Q=0.1/harmonic/rising']['slope']:.2f}; Q=1 falling {s['one/Q=1/geometric/falling']['slope']:.2f} / "
-                f"{s['one/Q=1/harmonic/falling']['slope']:.2f}; max |diff| to reference slopes {values['max_reference_diff']:.3f}")
+    headline = (
+        f"one layer Q=0.1 slope {s['one/Q=0.1/geometric/rising']['slope']:.2f} (geometric), "
+        f"{s['one/Q=0.1/harmonic/rising']['slope']:.2f} (harmonic); "
+        f"two layer {s['two/Q=0.1/geometric/rising']['slope']:.2f} / {s['two/Q=0.1/harmonic/rising']['slope']:.2f}; "
+        f"Q=1 falling {s['one/Q=1/geometric/falling']['slope']:.2f} / {s['one/Q=1/harmonic/falling']['slope']:.2f}; "
+        f"max |diff| to reference slopes {values['max_reference_diff']:.3f}"
+    )
     return Measurement(values, headline, {"lambdas": lam, "points": points, "fits": table, "Qs": list(config.Qs)})
 
 
@@ -104,21 +112,27 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
         bad.append(f"a slope is {values['max_reference_diff']:.3f} away from the spec's reference")
     s = values["slopes"]
     large = [v["slope"] for k, v in s.items() if "Q=0.5" in k or "Q=0.6" in k or "Q=1/" in k]
-    note = (f" With Q >= 0.5 the law splits into rising and falling branches whose exponents range from "
-            f"{min(large):.2f} to {max(large):.2f} (geometric-criterion falling branch at Q = 1: "
-            f"{s['one/Q=1/geometric/falling']['slope']:.2f}, i.e. alpha ~ 1/2).")
+    note = (
+        f" With Q >= 0.5 the law splits into rising and falling branches whose exponents range from "
+        f"{min(large):.2f} to {max(large):.2f} (geometric-criterion falling branch at Q = 1: "
+        f"{s['one/Q=1/geometric/falling']['slope']:.2f}, i.e. alpha ~ 1/2)."
+    )
     if bad:
         return Judgement("differs", "; ".join(bad) + "." + note, tol)
-    return Judgement("reproduced", f"For small initial weights (Q <= 0.1) every rising slope is within "
-                     f"{values['max_small_Q_alpha_error']:.2f} of -1 (min R^2 over the table {values['min_r2']:.3f}), and "
-                     f"all eight reference slopes agree within {values['max_reference_diff']:.3f}." + note, tol)
+    return Judgement(
+        "reproduced",
+        f"For small initial weights (Q <= 0.1) every rising slope is within "
+        f"{values['max_small_Q_alpha_error']:.2f} of -1 (min R^2 over the table {values['min_r2']:.3f}), and "
+        f"all eight reference slopes agree within {values['max_reference_diff']:.3f}." + note,
+        tol,
+    )
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Fig. 6: tau* vs lambda per depth (rows), criterion and Q (columns); rising red, falling blue."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     d = result["details"]
     lam = np.asarray(d["lambdas"])
@@ -132,8 +146,15 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                 key = f"{depth}/Q={Q:g}/{crit}"
                 ax.set_title(f"{depth} layer, Q = {Q:g}", fontsize=11)
                 if key not in d["points"]:
-                    ax.text(0.5, 0.5, "Q = 0 is a fixed point:\nno mode emerges", ha="center", va="center",
-                            transform=ax.transAxes, fontsize=10)
+                    ax.text(
+                        0.5,
+                        0.5,
+                        "Q = 0 is a fixed point:\nno mode emerges",
+                        ha="center",
+                        va="center",
+                        transform=ax.transAxes,
+                        fontsize=10,
+                    )
                     continue
                 p = d["points"][key]
                 ts, rising = np.asarray(p["tau_star"], float), np.asarray(p["rising"], bool)
@@ -141,22 +162,35 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                     ax.loglog(lam[mask], ts[mask], "o", color=color, ms=4)
                     f = d["fits"].get(f"{key}/{branch}")
                     if f:
-                        ax.loglog(lam[mask], np.exp(f["intercept"]) * lam[mask] ** f["slope"], "-", color=color,
-                                  label=f"{branch}: {f['slope']:.2f} (R2 {f['r2']:.3f})")
+                        ax.loglog(
+                            lam[mask],
+                            np.exp(f["intercept"]) * lam[mask] ** f["slope"],
+                            "-",
+                            color=color,
+                            label=f"{branch}: {f['slope']:.2f} (R2 {f['r2']:.3f})",
+                        )
                 ax.legend(fontsize=8, loc="upper right")
         for ax in axes[1]:
             ax.set_xlabel("mode variance lambda")
         for ax in axes[:, 0]:
             ax.set_ylabel("emergence time tau* (eta = 1)")
         fig.suptitle(f"Fig. 6 ({crit} criterion): tau* vs lambda, closed forms, slope = fitted exponent")
-        paths.append(save_figure(fig, out_dir / f"spectral.inverse_law_{crit}.png"))
+        paths.append(save_figure(fig, figure_path(result, out_dir, crit)))
     return paths
 
 
-CLAIM = register(Claim(
-    id="spectral.inverse_law",
-    location="Sec. 4.3, Fig. 6",
-    statement="Emergence time follows tau*_k ∝ lambda_k^(-alpha) with alpha ≈ 1 (one and two layers); with large Q it splits into rising and falling branches.",
-    paper_value={"alpha": 1.0, "reference slopes (ours, spec Sec. 3)": REFERENCE},
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.inverse_law",
+        location="Sec. 4.3, Fig. 6",
+        statement=(
+            "Emergence time follows tau*_k ∝ lambda_k^(-alpha) with alpha ≈ 1 (one and two layers); "
+            "with large Q it splits into rising and falling branches."
+        ),
+        paper_value={"alpha": 1.0, "reference slopes (ours, spec Sec. 3)": REFERENCE},
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+    )
+)

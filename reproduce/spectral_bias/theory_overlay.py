@@ -36,9 +36,10 @@ prediction **holds** when in every replicate the median ``|ln(trained/predicted)
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import torch
@@ -50,11 +51,10 @@ from reproduce.torch_runtime import cpu_threads, torch_threads
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 from theory import linear_denoiser
 
-from .edm import P_MEAN, P_STD, SIGMA_DATA, loss_weight, preconditioning, sigma_steps
-from .generated_spectrum import log_record_steps
-from .trained_denoisers import SEEDS, Budgeted, DataSpec, experiment, make_data
-from .trained_spectra import analyse, branch_estimate, describe_estimate
-
+from .denoisers.edm import P_MEAN, P_STD, SIGMA_DATA, loss_weight, preconditioning, sigma_steps
+from .denoisers.experiments import SEEDS, Budgeted, DataSpec, experiment, make_data
+from .denoisers.generated_spectrum import log_record_steps
+from .denoisers.spectra import analyse, branch_estimate, describe_estimate
 
 MEDIAN_LOG_TOL = 0.05
 """Largest median ``|ln(trained/predicted)|`` over modes and records for the prediction to hold."""
@@ -102,7 +102,9 @@ def predicted_variances(lam: np.ndarray, sigmas: np.ndarray, steps: np.ndarray, 
     """Eq. 7 weights at every level, through the Heun sampler: shape (records, modes)."""
     s = sigmas[:-1]
     q = SIGMA_DATA**2 / (s**2 + SIGMA_DATA**2)
-    w = linear_denoiser.weights(lam[None, :, None], s[None, None, :], steps[:, None, None], q[None, None, :], eta[None, None, :])
+    w = linear_denoiser.weights(
+        lam[None, :, None], s[None, None, :], steps[:, None, None], q[None, None, :], eta[None, None, :]
+    )
     return linear_denoiser.heun_generated_variance(w, sigmas)
 
 
@@ -125,8 +127,9 @@ def trained_variances(weights: np.ndarray, sigmas: np.ndarray, basis: np.ndarray
     return np.einsum("ik,ij,jk->k", basis, cov, basis)
 
 
-def train_linear(config: Config, data: np.ndarray, record_steps: np.ndarray, seed: int,
-                 desc: str = "linear EDM") -> tuple[np.ndarray, np.ndarray]:
+def train_linear(
+    config: Config, data: np.ndarray, record_steps: np.ndarray, seed: int, desc: str = "linear EDM"
+) -> tuple[np.ndarray, np.ndarray]:
     """SGD on the EDM loss (minibatches, levels and noise from ``seed``); returns the effective
     matrices' generated variances per record (records, d) in the data eigenbasis, and the eigenvalues."""
     n, d = data.shape
@@ -182,13 +185,20 @@ def _one_replicate(config: Config, seed: int, label: str) -> tuple[dict, dict]:
     log_err = np.abs(np.log(trained / predicted))
     fits = {name: analyse(steps, v, lam) for name, v in (("trained", trained), ("predicted", predicted))}
     values = {
-        "max_abs_log_ratio": float(log_err.max()), "median_abs_log_ratio": float(np.median(log_err)),
+        "max_abs_log_ratio": float(log_err.max()),
+        "median_abs_log_ratio": float(np.median(log_err)),
         "trained": {b: fits["trained"]["fit"][b] for b in ("rising", "falling")},
         "predicted": {b: fits["predicted"]["fit"][b] for b in ("rising", "falling")},
         "max_step_eta_times_rate": float(np.max(2 * eta[None, :] * (sig[None, :-1] ** 2 + lam[:, None]))),
     }
-    details = {"steps": steps, "targets": lam, "trained": trained, "predicted": predicted,
-               "tau_trained": fits["trained"]["tau_star"], "tau_predicted": fits["predicted"]["tau_star"]}
+    details = {
+        "steps": steps,
+        "targets": lam,
+        "trained": trained,
+        "predicted": predicted,
+        "tau_trained": fits["trained"]["tau_star"],
+        "tau_predicted": fits["predicted"]["tau_star"],
+    }
     return values, details
 
 
@@ -200,14 +210,21 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
         v, d = _one_replicate(config, seed, f"seed {i + 1}/{len(seeds)}")
         per_seed.append(v)
         details = d if details is None else details
-    values = {"seeds": list(seeds), "per_seed": per_seed, "dim": config.data.dim,
-              **{k: interval([v[k] for v in per_seed]) for k in ("median_abs_log_ratio", "max_abs_log_ratio")}}
+    values = {
+        "seeds": list(seeds),
+        "per_seed": per_seed,
+        "dim": config.data.dim,
+        **{k: interval([v[k] for v in per_seed]) for k in ("median_abs_log_ratio", "max_abs_log_ratio")},
+    }
     for side in ("trained", "predicted"):
         values[f"{side}_rising"] = branch_estimate([v[side] for v in per_seed], "rising")
     n = len(seeds)
-    headline = (f"trained vs eq. 7 + Heun over {n} seed(s): median |log ratio| {_fmt(values['median_abs_log_ratio'], 3)}, "
-                f"worst {_fmt(values['max_abs_log_ratio'], 3)}; rising slope trained "
-                f"{describe_estimate(values['trained_rising'], n)} | predicted {describe_estimate(values['predicted_rising'], n)}")
+    headline = (
+        f"trained vs eq. 7 + Heun over {n} seed(s): median |log ratio| {_fmt(values['median_abs_log_ratio'], 3)}, "
+        f"worst {_fmt(values['max_abs_log_ratio'], 3)}; rising slope trained "
+        f"{describe_estimate(values['trained_rising'], n)} | predicted "
+        f"{describe_estimate(values['predicted_rising'], n)}"
+    )
     return Measurement(values, headline, details)
 
 
@@ -219,12 +236,17 @@ def _fmt(est: Mapping[str, Any], digits: int) -> str:
 def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     """Extension; the prediction holds when every replicate's trajectories follow eq. 7 within the stated factors."""
     tol = {"median_abs_log_ratio_max": MEDIAN_LOG_TOL, "max_abs_log_ratio_max": MAX_LOG_TOL, "in_every_replicate": True}
-    holds = all(v["median_abs_log_ratio"] <= MEDIAN_LOG_TOL and v["max_abs_log_ratio"] <= MAX_LOG_TOL
-                for v in values["per_seed"])
+    holds = all(
+        v["median_abs_log_ratio"] <= MEDIAN_LOG_TOL and v["max_abs_log_ratio"] <= MAX_LOG_TOL
+        for v in values["per_seed"]
+    )
     n = len(values["seeds"])
     t, p = values["trained_rising"], values["predicted_rising"]
-    slopes = (f"rising slopes trained {describe_estimate(t, n)} vs predicted {describe_estimate(p, n)}"
-              if t and p else "no rising fit on one side")
+    slopes = (
+        f"rising slopes trained {describe_estimate(t, n)} vs predicted {describe_estimate(p, n)}"
+        if t and p
+        else "no rising fit on one side"
+    )
     return Judgement(
         "extension",
         f"Prediction {'holds' if holds else 'fails'}: a linear denoiser trained by SGD on the EDM loss "
@@ -241,7 +263,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Trained (markers) vs predicted (lines) generated variance per mode, and tau* of both."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import figure_path, save_figure
 
     from .common import mode_colors
 
@@ -265,15 +287,24 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     axes[1].set_ylabel("emergence step tau*")
     axes[1].set_title("same tau* protocol on both")
     axes[1].legend()
-    return [save_figure(fig, out_dir / f"{result['claim_id']}.png")]
+    return [save_figure(fig, figure_path(result, out_dir))]
 
 
-CLAIM = register(Claim(
-    id="spectral.theory_overlay",
-    version=2,
-    location="ours: Sec. 4 closed forms vs EDM training (issue 6)",
-    statement="A linear denoiser trained with the EDM loss (SGD) follows the closed-form learning dynamics of eq. 7 under the stated learning-rate mapping.",
-    paper_value="prediction (ours): eq. 7 with eta_i = lr p_i / (d (sigma_i^2 + sigma_d^2))",
-    configs=CONFIGS, measure=measure, judge=judge, figure=figure, kind="extension",
-    reproduction=SPECTRAL_TRAINED,
-))
+CLAIM = register(
+    Claim(
+        id="spectral.theory_overlay",
+        version=2,
+        location="ours: Sec. 4 closed forms vs EDM training (issue 6)",
+        statement=(
+            "A linear denoiser trained with the EDM loss (SGD) follows the closed-form learning dynamics of "
+            "eq. 7 under the stated learning-rate mapping."
+        ),
+        paper_value="prediction (ours): eq. 7 with eta_i = lr p_i / (d (sigma_i^2 + sigma_d^2))",
+        configs=CONFIGS,
+        measure=measure,
+        judge=judge,
+        figure=figure,
+        kind="extension",
+        reproduction=SPECTRAL_TRAINED,
+    )
+)

@@ -1,7 +1,7 @@
 """Run the trained-denoiser spectral analysis on the user's own images (MNIST, CIFAR-10, FFHQ32, ...).
 
 Nothing is downloaded at run time, so the checklist's image claims use stand-ins
-(:mod:`.image_data`).  Users who have the paper's data sets exported to disk point this command at
+(:mod:`.denoisers.image_data`).  Users who have the paper's data sets exported to disk point this command at
 them; it trains the preset's MLP (or CNN) run on those images with the same EDM loss, recorder and
 ``tau*`` protocol, and writes ``results/user/<name>.json`` and ``figures/user/<name>.png``::
 
@@ -9,21 +9,22 @@ them; it trains the preset's MLP (or CNN) run on those images with the same EDM 
 
 The paper's settings (MLP 8 x 1024 for MNIST, 8 x 3072 for 32x32 RGB, 100k steps) are the
 ``paper`` preset; ``default`` trains the small CPU model in minutes.  Checkpoints are cached and a
-killed run resumes (:mod:`.denoiser_training`).
+killed run resumes (:mod:`.denoisers.training`).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import sys
 from pathlib import Path
 
-from reproduce.paths import REPO_ROOT
+from reproduce.paths import REPO_ROOT, root_argument, writable_root
 from reproduce.results import write_json_atomic
 
-from .trained_denoisers import EXPERIMENTS, Experiment, experiment, make_data, run
-from .trained_spectra import analyse, draw_spectral_figure, recording_details, summary
+from .denoisers.experiments import EXPERIMENTS, Experiment, experiment, make_data, run
+from .denoisers.spectra import analyse, draw_spectral_figure, recording_details, summary
 
 __all__ = ["main", "user_experiment"]
 
@@ -33,26 +34,66 @@ def user_experiment(preset: str, arch: str, path: str, count: int, size: int, gr
     if arch not in ("mlp", "cnn"):
         raise ValueError(f"arch must be 'mlp' or 'cnn', got {arch!r}.")
     exp = experiment(preset, f"patches_{arch}")
-    data = dataclasses.replace(exp.data, source="folder", path=str(Path(path).expanduser().resolve()), count=count,
-                               size=size, grayscale=grayscale)
+    data = dataclasses.replace(
+        exp.data,
+        source="folder",
+        path=str(Path(path).expanduser().resolve()),
+        count=count,
+        size=size,
+        grayscale=grayscale,
+    )
     return dataclasses.replace(exp, data=data)
+
+
+def output_name(value: str) -> str:
+    """``argparse`` type of ``--name``: a plain file-name stem, so that the outputs stay under ``--root``."""
+    if not re.fullmatch(r"[A-Za-z0-9_-][A-Za-z0-9._-]*", value):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a plain name: use letters, digits, '.', '_' and '-', without path separators"
+        )
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m reproduce.spectral_bias.user_images",
         description="Train an EDM denoiser on your own images and measure the emergence-time power law "
-                    "(Wang & Pehlevan, Figs. 3-4, 11-12) with the same protocol as the checklist.",
+        "(Wang & Pehlevan, Figs. 3-4, 11-12) with the same protocol as the checklist.",
     )
-    p.add_argument("--path", required=True,
-                   help="a folder of PNG/JPG images (searched recursively) or a .npy/.npz array (N, H, W[, C]) of uint8 or [0, 1] floats")
-    p.add_argument("--name", default="user", help="name of the output files results/user/<name>.json and figures/user/<name>.png")
-    p.add_argument("--arch", choices=("mlp", "cnn"), default="mlp", help="MLP-UNet on flattened images, or the convolutional UNet")
-    p.add_argument("--preset", choices=sorted(EXPERIMENTS), default="default", help="scale of the training run (as in reproduce.all)")
-    p.add_argument("--count", type=int, default=10_000, help="use at most this many images (the first ones in path order)")
-    p.add_argument("--size", type=int, default=0, help="resize images to size x size (0: keep; images must then share one shape)")
+    p.add_argument(
+        "--path",
+        required=True,
+        help=(
+            "a folder of PNG/JPG images (searched recursively) or a .npy/.npz array (N, H, W[, C]) of "
+            "uint8 or [0, 1] floats"
+        ),
+    )
+    p.add_argument(
+        "--name",
+        type=output_name,
+        default="user",
+        help="name of the output files results/user/<name>.json and figures/user/<name>.png "
+        "(letters, digits, '.', '_' and '-'; no path separators)",
+    )
+    p.add_argument(
+        "--arch", choices=("mlp", "cnn"), default="mlp", help="MLP-UNet on flattened images, or the convolutional UNet"
+    )
+    p.add_argument(
+        "--preset",
+        choices=sorted(EXPERIMENTS),
+        default="default",
+        help="scale of the training run (as in reproduce.all)",
+    )
+    p.add_argument(
+        "--count", type=int, default=10_000, help="use at most this many images (the first ones in path order)"
+    )
+    p.add_argument(
+        "--size", type=int, default=0, help="resize images to size x size (0: keep; images must then share one shape)"
+    )
     p.add_argument("--grayscale", action="store_true", help="convert colour images to gray")
-    p.add_argument("--root", type=Path, default=REPO_ROOT, help="where results/user and figures/user are written")
+    p.add_argument(
+        "--root", type=root_argument, default=REPO_ROOT, help="where results/user and figures/user are written"
+    )
     return p
 
 
@@ -60,26 +101,43 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
+        writable_root(args.root)
         exp = user_experiment(args.preset, args.arch, args.path, args.count, args.size, args.grayscale)
         images = make_data(exp.data)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     if exp.train.arch == "cnn" and images.shape[-1] % 2 ** (exp.train.levels - 1):
-        print(f"error: the CNN needs image sides divisible by {2 ** (exp.train.levels - 1)}; use --size.", file=sys.stderr)
+        print(
+            f"error: the CNN needs image sides divisible by {2 ** (exp.train.levels - 1)}; use --size.", file=sys.stderr
+        )
         return 2
     rec, _ = run(exp, desc=f"{args.name} {args.arch}")
     a = analyse(rec.steps, rec.variances, rec.basis.variances)
-    result = {"name": args.name, "path": exp.data.path, "images": list(images.shape), "arch": args.arch, "preset": args.preset,
-              "fit": a["fit"], "final_alignment": float(rec.alignment[-1]), "details": recording_details(rec, a)}
+    result = {
+        "name": args.name,
+        "path": exp.data.path,
+        "images": list(images.shape),
+        "arch": args.arch,
+        "preset": args.preset,
+        "fit": a["fit"],
+        "final_alignment": float(rec.alignment[-1]),
+        "details": recording_details(rec, a),
+    }
     out = args.root / "results" / "user" / f"{args.name}.json"
     write_json_atomic(out, result)
-    fig = draw_spectral_figure(result["details"], a["fit"], f"EDM-trained {args.arch.upper()} on {args.name} ({images.shape[0]} images)",
-                               args.root / "figures" / "user" / f"{args.name}.png")
+    fig = draw_spectral_figure(
+        result["details"],
+        a["fit"],
+        f"EDM-trained {args.arch.upper()} on {args.name} ({images.shape[0]} images)",
+        args.root / "figures" / "user" / f"{args.name}.png",
+    )
     speed = rec.throughput(exp.train)
-    print(f"{args.name}: {summary(a['fit'])}; alignment {result['final_alignment']:.3f}\n"
-          f"training {speed['train_steps_per_s']:.1f} steps/s, sampling {speed['samples_per_s']:.0f} samples/s "
-          f"(summed over resumed runs)\nwrote {out}\nwrote {fig}")
+    print(
+        f"{args.name}: {summary(a['fit'])}; alignment {result['final_alignment']:.3f}\n"
+        f"training {speed['train_steps_per_s']:.1f} steps/s, sampling {speed['samples_per_s']:.0f} samples/s "
+        f"(summed over resumed runs)\nwrote {out}\nwrote {fig}"
+    )
     return 0
 
 

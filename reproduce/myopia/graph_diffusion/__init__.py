@@ -8,21 +8,19 @@ one, DiGress-style, with the standard and the spectrally-weighted loss (Algorith
 * :mod:`.denoiser` -- a permutation-equivariant message-passing network with symmetric edge
   logits, a width/depth capacity knob and time conditioning (``x_0``-prediction);
 * :mod:`.data` -- the training families (Exp I barbell, Exp II chain) and the loss weights
-  ``1 + lam R_eff`` computed once per training graph;
+  ``1 + lam R_eff`` computed once per training graph (by :mod:`theory.effective_resistance`);
 * :mod:`.training` -- the (weighted) per-edge cross-entropy and a resumable training loop with
   atomic, config-hashed checkpoints;
 * :mod:`.sampling` -- batched ancestral sampling through the exact posterior, and marginals.
 """
 
-from .data import batched_edge_resistance, make_dataset
+from .data import make_dataset
 from .denoiser import EdgeDenoiser
 from .diffusion import CosineSchedule, forward_probability, posterior_probability, reverse_probability
 from .sampling import edge_marginals, predicted_at_noise, sample
 from .training import (
-    TrainSpec,
     TrainedModel,
-    checkpoint_dir,
-    torch_threads,
+    TrainSpec,
     train,
     trained_model,
     weighted_edge_loss,
@@ -33,8 +31,6 @@ __all__ = [
     "EdgeDenoiser",
     "TrainSpec",
     "TrainedModel",
-    "batched_edge_resistance",
-    "checkpoint_dir",
     "edge_marginals",
     "forward_probability",
     "make_dataset",
@@ -42,7 +38,6 @@ __all__ = [
     "predicted_at_noise",
     "reverse_probability",
     "sample",
-    "torch_threads",
     "train",
     "trained_model",
     "weighted_edge_loss",

@@ -12,7 +12,7 @@ Pairs that are not edges of the base graph are never present.  ``N`` training gr
 drawn once per spec (numpy, seeded by ``spec.seed``).
 
 The weights of Algorithm 4.1 (``1 + lam R_eff`` on present edges, 1 elsewhere) are computed here,
-once per training graph, before training.
+once per training graph, before training, by :func:`theory.effective_resistance.resistance_stack`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ import numpy as np
 import torch
 
 from reproduce.myopia.graphs import barbell, clique_chain, edge_arrays, visible_bridge
+from theory.effective_resistance import resistance_stack
 
 if TYPE_CHECKING:  # only for annotations: training imports this module
     from .training import TrainSpec
 
-__all__ = ["Dataset", "batched_edge_resistance", "make_dataset"]
+__all__ = ["Dataset", "make_dataset"]
 
 
 @dataclass
@@ -66,26 +67,6 @@ class Dataset:
     reff_seconds: float
 
 
-def batched_edge_resistance(adjacency: np.ndarray) -> np.ndarray:
-    """``R_eff(u, v)`` for every pair of every graph in a stack, ``(N, n, n) -> (N, n, n)``.
-
-    ``R(u, v) = L+_uu + L+_vv - 2 L+_uv`` with ``L+`` the pseudo-inverse of each Laplacian
-    (one batched symmetric eigensolve, O(N n^3)).  For a disconnected graph ``L+`` is block
-    diagonal over the components, so pairs inside a component get their exact resistance
-    (what :func:`theory.effective_resistance.edge_resistance_array` returns; tested against it);
-    pairs in different components get a meaningless finite number and must be masked.
-    """
-    A = np.asarray(adjacency, dtype=float)
-    if A.ndim != 3 or A.shape[1] != A.shape[2]:
-        raise ValueError(f"adjacency must have shape (N, n, n), got {A.shape}.")
-    L = -A.copy()
-    idx = np.arange(A.shape[1])
-    L[:, idx, idx] = A.sum(axis=2)
-    Lp = np.linalg.pinv(L, hermitian=True)
-    d = Lp[:, idx, idx]
-    return d[:, :, None] + d[:, None, :] - 2.0 * Lp
-
-
 def make_dataset(spec: TrainSpec) -> Dataset:
     """Draw ``spec.train_graphs`` graphs of the family and precompute their weights (Alg. 4.1)."""
     if spec.family == "barbell":
@@ -107,7 +88,7 @@ def make_dataset(spec: TrainSpec) -> Dataset:
     reff_seconds = 0.0
     if spec.lam > 0:
         t0 = time.perf_counter()
-        r = batched_edge_resistance(adj.astype(np.float64))
+        r = resistance_stack(adj.astype(np.float64))  # inf across components: never a present edge
         weight = np.where(adj > 0, 1.0 + spec.lam * r, 1.0).astype(np.float32)
         reff_seconds = time.perf_counter() - t0
     pi = float(present.sum() / (spec.train_graphs * n * (n - 1) / 2))

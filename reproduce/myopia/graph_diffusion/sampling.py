@@ -14,7 +14,9 @@ from .training import TrainedModel, symmetric_bernoulli
 __all__ = ["edge_marginals", "predicted_at_noise", "sample"]
 
 
-def sample(model: TrainedModel, count: int, gen: torch.Generator, batch: int = 500, threads: int | None = 1) -> torch.Tensor:
+def sample(
+    model: TrainedModel, count: int, gen: torch.Generator, batch: int = 500, threads: int | None = 1
+) -> torch.Tensor:
     """``count`` graphs by ancestral sampling through the exact posterior; (count, n, n) float 0/1.
 
     ``A_T`` is i.i.d. Bernoulli(``pi``) per slot; each step draws ``A_{t-1}`` from
@@ -53,5 +55,3 @@ def predicted_at_noise(model: TrainedModel, draws: int, gen: torch.Generator) ->
         p = torch.sigmoid(model.net(a, torch.full((draws,), model.schedule.T, device=dev), model.features)).mean(0)
     p = p.cpu().numpy()
     return p[model.data.tails, model.data.heads]
-
-

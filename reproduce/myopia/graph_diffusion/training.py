@@ -16,29 +16,31 @@ constant rate ``lr`` -- the discretised gradient flow that the starvation law of
 Checkpoints.  :func:`train` writes ``<checkpoint_dir>/<spec hash>.pt`` atomically every
 ``checkpoint_every`` steps and at the end: parameters, optimiser state, the training
 generator's state, the step, and the logged history.  A rerun loads it and continues; on CPU
-the continuation is bit-for-bit the uninterrupted run (tested).  The directory is
-``$MYOPIA_CHECKPOINT_DIR`` or ``<repo>/.cache/checkpoints`` (git-ignored).
+the continuation is bit-for-bit the uninterrupted run (tested).  The folder, the key and the safe
+save/load are :mod:`reproduce.torch_runtime`'s (``<repo>/.cache/checkpoints/graph_diffusion``,
+git-ignored; an unreadable checkpoint is discarded with a warning and the model retrained).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import io
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-
 import numpy as np
 import torch
 
-from reproduce.atomic import write_bytes_atomic
-from reproduce.fingerprint import code_fingerprint
-from reproduce.paths import cache_dir
+from reproduce import torch_runtime
 from reproduce.progress import Progress
-from reproduce.torch_runtime import cache_lock, entry_name, run_device, torch_threads
+from reproduce.torch_runtime import (
+    cache_lock,
+    entry_name,
+    load_checkpoint,
+    run_device,
+    save_checkpoint,
+    spec_key,
+    torch_threads,
+)
 
 from .data import Dataset, make_dataset
 from .denoiser import EdgeDenoiser
@@ -47,7 +49,6 @@ from .diffusion import CosineSchedule, forward_probability
 __all__ = [
     "TrainSpec",
     "TrainedModel",
-    "checkpoint_dir",
     "symmetric_bernoulli",
     "train",
     "torch_threads",
@@ -55,8 +56,8 @@ __all__ = [
     "weighted_edge_loss",
 ]
 
-FORMAT = 1
-"""Checkpoint format version; enters the spec hash."""
+FORMAT = 2
+"""Checkpoint format version; enters the spec hash (2: read with ``weights_only=True``)."""
 
 FAMILIES = ("barbell", "visible", "chain")
 OPTIMIZERS = ("adam", "sgd")
@@ -126,7 +127,17 @@ class TrainSpec:
                 raise ValueError(f"{name} must be a probability in [0, 1], got {getattr(self, name)!r}.")
         if not self.lam >= 0:
             raise ValueError(f"lam must be non-negative, got {self.lam!r}.")
-        for name in ("thickness", "width", "depth", "T", "train_graphs", "steps", "batch", "checkpoint_every", "log_every"):
+        for name in (
+            "thickness",
+            "width",
+            "depth",
+            "T",
+            "train_graphs",
+            "steps",
+            "batch",
+            "checkpoint_every",
+            "log_every",
+        ):
             if int(getattr(self, name)) != getattr(self, name) or getattr(self, name) < 1:
                 raise ValueError(f"{name} must be a positive integer, got {getattr(self, name)!r}.")
 
@@ -145,9 +156,7 @@ class TrainSpec:
         The code enters through :func:`reproduce.fingerprint.code_fingerprint` of this module, so a
         checkpoint left by older training code is never loaded.
         """
-        code = code_fingerprint(__name__)
-        blob = json.dumps({"format": FORMAT, "code": code, **dataclasses.asdict(self)}, sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()[:20]
+        return spec_key(self, checkpoint_format=FORMAT, code_module=__name__)
 
 
 def weighted_edge_loss(logits: torch.Tensor, a0: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
@@ -159,7 +168,9 @@ def weighted_edge_loss(logits: torch.Tensor, a0: torch.Tensor, weight: torch.Ten
         raise ValueError(f"logits {tuple(logits.shape)} and targets {tuple(a0.shape)} must have one shape.")
     n = logits.shape[-1]
     iu = torch.triu_indices(n, n, 1, device=logits.device)
-    ce = torch.nn.functional.binary_cross_entropy_with_logits(logits[:, iu[0], iu[1]], a0[:, iu[0], iu[1]], reduction="none")
+    ce = torch.nn.functional.binary_cross_entropy_with_logits(
+        logits[:, iu[0], iu[1]], a0[:, iu[0], iu[1]], reduction="none"
+    )
     if weight is not None:
         ce = ce * weight[:, iu[0], iu[1]]
     return ce.mean()
@@ -170,11 +181,6 @@ def symmetric_bernoulli(p: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     u = torch.rand(p.shape, generator=gen, device=p.device)
     upper = torch.triu((u < p).float(), diagonal=1)
     return upper + upper.transpose(-1, -2)
-
-
-def checkpoint_dir() -> Path:
-    """``$MYOPIA_CHECKPOINT_DIR`` or ``<repo>/.cache/checkpoints``."""
-    return cache_dir("checkpoints", "MYOPIA_CHECKPOINT_DIR")
 
 
 @dataclass
@@ -234,7 +240,9 @@ def train(
     process had been killed; a later call resumes.  Returns the model in its current state.
     """
     device = run_device() if device is None else device
-    path = (checkpoint_dir() if cache is None else Path(cache)) / entry_name(spec.key(), device)
+    path = (torch_runtime.checkpoint_dir("graph_diffusion") if cache is None else Path(cache)) / entry_name(
+        spec.key(), device
+    )
     with torch_threads(threads), cache_lock(path):
         return _train(spec, device, path, stop_after)
 
@@ -262,10 +270,10 @@ def _train(spec: TrainSpec, device, path, stop_after) -> TrainedModel:
     probe_noise = symmetric_bernoulli(pi_t, probe_gen)
     history: dict[str, list] = {"step": [], "bridge": [], "ordinary": [], "loss": []}
     step, train_seconds = 0, 0.0
-    if path.exists():
-        # load on the CPU: parameters and optimiser state are copied to the device on loading,
-        # and a generator state is always a CPU byte tensor, whatever the generator's device
-        state = torch.load(path, map_location="cpu", weights_only=False)
+    # loaded on the CPU: parameters and optimiser state are copied to the device on loading,
+    # and a generator state is always a CPU byte tensor, whatever the generator's device
+    state = load_checkpoint(path, required=CHECKPOINT_KEYS)
+    if state is not None:
         net.load_state_dict(state["model"])
         opt.load_state_dict(state["optim"])
         gen.set_state(state["gen"])
@@ -309,14 +317,21 @@ def _train(spec: TrainSpec, device, path, stop_after) -> TrainedModel:
     return TrainedModel(spec, net, data, schedule, features, history, train_seconds, device)
 
 
+CHECKPOINT_KEYS = ("model", "optim", "gen", "step", "history", "train_seconds")
+
+
 def _save(path: Path, net, opt, gen, step, history, train_seconds) -> None:
-    buf = io.BytesIO()
-    torch.save(
-        {"model": net.state_dict(), "optim": opt.state_dict(), "gen": gen.get_state(), "step": step,
-         "history": history, "train_seconds": train_seconds},
-        buf,
+    save_checkpoint(
+        path,
+        {
+            "model": net.state_dict(),
+            "optim": opt.state_dict(),
+            "gen": gen.get_state(),
+            "step": step,
+            "history": history,
+            "train_seconds": train_seconds,
+        },
     )
-    write_bytes_atomic(path, buf.getvalue())
 
 
 _MEMO: dict[tuple[str, str], TrainedModel] = {}
