@@ -5,6 +5,7 @@ networkx is never imported.  Modules are named after the papers' nouns:
 
 * :mod:`theory.effective_resistance` -- exact and Spielman--Srivastava ``R_eff`` (Siami, eq. 3.1);
 * :mod:`theory.bridges` -- bridges (cut edges) by array operations;
+* :mod:`theory.kron_reduction` -- subtraction-free node elimination, exact at any conductance ratio;
 * :mod:`theory.laplacian` -- edge arrays, weights as conductances, the graph Laplacian;
 * :mod:`theory.connectivity` -- exact connectivity of edge-independent random graphs (Siami, Thm 3.2);
 * :mod:`theory.resistance_sketch` -- the random-projection estimator and its block CG solver.

@@ -53,17 +53,17 @@ cancellation and in the lost diagonal digits, which a float64 residual does not 
 
 from __future__ import annotations
 
-import heapq
 import math
 from typing import Any
 
 import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components, reverse_cuthill_mckee
+from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
 from theory.bridges import bridge_mask
+from theory.kron_reduction import banded_positions, pair_conductance, pair_resistances
 from theory.laplacian import (
     EdgeArrays,
     check_edge_arrays,
@@ -414,7 +414,15 @@ def resistance(G: Any, u: Any, v: Any, *, weight: str | None = "weight") -> floa
     _check_ratio(w, "the component of the two nodes")
     scale = _power_of_two(w)
     upper = sp.triu(L, 1).tocoo()
-    conductance = _reduce_to_pair(s, upper.row, upper.col, -upper.data * scale, local[a], local[b])
+    try:
+        conductance = pair_conductance(
+            s, upper.row, upper.col, -upper.data * scale, local[a], local[b], max_work=REDUCTION_WORK
+        )
+    except ValueError as exc:
+        raise ValueError(
+            f"the resistance between the two nodes cannot be trusted to {EXACT_RTOL:g} from the standard solve, "
+            f"and {exc}"
+        ) from None
     return float(_accurate_range(np.array([scale / conductance]))[0])
 
 
@@ -884,11 +892,11 @@ def _piece_resistances(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) ->
             f"resistances cannot be trusted to {EXACT_RTOL:g}; the exact fallback takes at most "
             f"{REDUCTION_MAX} nodes."
         )
-    pos = _banded_positions(s, lt, lh)
+    pos = banded_positions(s, lt, lh)
     W = np.zeros((s, s))
     W[pos[lt], pos[lh]] = w
     W[pos[lh], pos[lt]] = w
-    return _reduced_pair_resistances(W, pos[lt], pos[lh])
+    return pair_resistances(W, pos[lt], pos[lh])
 
 
 def _careful_all_pairs(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -903,119 +911,12 @@ def _careful_all_pairs(s: int, lt: np.ndarray, lh: np.ndarray, w: np.ndarray) ->
             f"to {EXACT_RTOL:g}; the exact fallback takes at most {REDUCTION_MATRIX_MAX} nodes."
         )
     scale = _power_of_two(w)
-    pos = _banded_positions(s, lt, lh)
+    pos = banded_positions(s, lt, lh)
     W = np.zeros((s, s))
     W[pos[lt], pos[lh]] = w * scale
     W[pos[lh], pos[lt]] = w * scale
     a, b = np.triu_indices(s, 1)
     R = np.zeros((s, s))
-    R[a, b] = scale * _reduced_pair_resistances(W, pos[a], pos[b])
+    R[a, b] = scale * pair_resistances(W, pos[a], pos[b])
     _accurate_range(R[a, b])
     return R + R.T
-
-
-def _banded_positions(s: int, lt: np.ndarray, lh: np.ndarray) -> np.ndarray:
-    """Position of each node in a reverse Cuthill--McKee order (neighbours stay close)."""
-    adjacency = sp.csr_matrix((np.ones(lt.size), (lt, lh)), shape=(s, s))
-    order = reverse_cuthill_mckee((adjacency + adjacency.T).tocsr(), symmetric_mode=True)
-    pos = np.empty(s, dtype=np.int64)
-    pos[order] = np.arange(s)
-    return pos
-
-
-def _reduced_pair_resistances(W: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Resistance of each pair ``(a[i], b[i])`` (distinct pairs, ``a != b``) of a connected network.
-
-    ``W`` holds the conductances (symmetric, diagonal ignored; not modified).  For a pair,
-    every other node is eliminated (Kron reduction, :func:`_eliminate_trailing`) and the
-    resistance is ``1 / W_ab`` of what remains.  The pairs share that work: sorted by the
-    bit-interleaved (Morton) code of ``(min, max)``, they are split like a quadtree of the
-    ``s x s`` pair matrix, and each half first eliminates the nodes none of its pairs
-    touches.  ``O(s**3)`` for banded graphs and for all pairs of ``s`` nodes.
-    """
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    codes = np.zeros(lo.size, dtype=np.int64)
-    for bit in range(max(1, int(W.shape[0] - 1).bit_length())):
-        codes |= ((lo >> bit) & 1) << (2 * bit)
-        codes |= ((hi >> bit) & 1) << (2 * bit + 1)
-    order = np.argsort(codes, kind="stable")
-    out = np.empty(lo.size)
-    _reduce_recursively(W, lo[order], hi[order], codes[order], order, out)
-    return out
-
-
-def _reduce_recursively(
-    W: np.ndarray, a: np.ndarray, b: np.ndarray, codes: np.ndarray, where: np.ndarray, out: np.ndarray
-) -> None:
-    needed = np.union1d(a, b)
-    if needed.size < W.shape[0]:
-        perm = np.concatenate([needed, np.setdiff1d(np.arange(W.shape[0]), needed, assume_unique=True)])
-        W = _eliminate_trailing(W[np.ix_(perm, perm)], needed.size)
-        a, b = np.searchsorted(needed, a), np.searchsorted(needed, b)
-    if codes[0] == codes[-1]:  # one pair (sorted codes: first == last means all equal)
-        out[where] = 1.0 / W[a[0], b[0]]
-        return
-    top = (int(codes[0]) ^ int(codes[-1])).bit_length() - 1
-    split = int(np.searchsorted(codes, (int(codes[-1]) >> top) << top))
-    for part in (slice(None, split), slice(split, None)):
-        _reduce_recursively(W, a[part], b[part], codes[part], where[part], out)
-
-
-def _eliminate_trailing(W: np.ndarray, keep: int) -> np.ndarray:
-    """Eliminate nodes ``keep, ..., s-1`` of the conductance matrix ``W`` (overwritten).
-
-    Eliminating node ``t`` (star-mesh transform) adds ``W_it W_tj / sum_k W_tk`` to every
-    ``W_ij``: only sums, products and quotients of positive numbers, so each entry keeps a
-    relative error of a few ``eps`` per elimination, whatever the conductance ratios.
-    The diagonal accumulates garbage and is never read.
-    """
-    for t in range(W.shape[0] - 1, keep - 1, -1):
-        row = W[t, :t]
-        total = row.sum()
-        if total > 0:
-            W[:t, :t] += np.outer(row, row / total)
-    return W[:keep, :keep]
-
-
-def _reduce_to_pair(s: int, rows: np.ndarray, cols: np.ndarray, w: np.ndarray, a: int, b: int) -> float:
-    """Effective conductance between nodes ``a`` and ``b`` of a connected network (edge list).
-
-    Every other node is eliminated subtraction-free (as :func:`_eliminate_trailing`),
-    lowest current degree first, on adjacency dicts: a leaf drops out (no current flows
-    into it), a degree-2 node folds its two edges in series, parallel conductances add.
-    Trees, cycles and long thin graphs reduce in ``O(n)``.
-    """
-    adj: list[dict | None] = [{} for _ in range(s)]
-    for i, j, c in zip(rows.tolist(), cols.tolist(), w.tolist()):
-        adj[i][j] = adj[i].get(j, 0.0) + c
-        adj[j][i] = adj[i][j]
-    heap = [(len(adj[v]), v) for v in range(s) if v != a and v != b]
-    heapq.heapify(heap)
-    work = 0
-    while heap:
-        degree, v = heapq.heappop(heap)
-        nbrs = adj[v]
-        if nbrs is None or degree != len(nbrs):  # eliminated, or a stale degree
-            continue
-        adj[v] = None
-        items = list(nbrs.items())
-        work += len(items) ** 2
-        if work > REDUCTION_WORK:
-            raise ValueError(
-                f"the resistance between the two nodes cannot be trusted to {EXACT_RTOL:g} from the "
-                f"standard solve, and the exact elimination of their {s}-node component would exceed "
-                f"{REDUCTION_WORK:.0e} fill updates."
-            )
-        total = sum(c for _, c in items)
-        for p, _ in items:
-            del adj[p][v]
-        for k, (p, cp) in enumerate(items):
-            share = cp / total
-            for q, cq in items[k + 1 :]:
-                c = adj[p].get(q, 0.0) + share * cq
-                adj[p][q] = c
-                adj[q][p] = c
-        for p, _ in items:
-            if p != a and p != b:
-                heapq.heappush(heap, (len(adj[p]), p))
-    return adj[a][b]

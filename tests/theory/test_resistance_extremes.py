@@ -348,7 +348,7 @@ def test_ordinary_graph_never_reaches_the_fallback(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("the exact fallback ran on an ordinary graph")
 
-    for name in ("_careful_resistances", "_careful_all_pairs", "_reduce_to_pair"):
+    for name in ("_careful_resistances", "_careful_all_pairs", "pair_conductance"):
         monkeypatch.setattr(er, name, forbidden)
     rng = np.random.default_rng(0)
     G = nx.connected_watts_strogatz_graph(200, 6, 0.1, seed=1)
