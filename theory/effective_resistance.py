@@ -748,10 +748,12 @@ def resistance_stack(adjacency: Any) -> np.ndarray:
     Lp = np.linalg.pinv(L, hermitian=True)
     d = Lp[:, idx, idx]
     R = d[:, :, None] + d[:, None, :] - 2.0 * Lp
-    for k in range(A.shape[0]):
-        count, labels = connected_components(sp.csr_matrix(A[k]), directed=False)
-        if count > 1:
-            R[k][labels[:, None] != labels[None, :]] = np.inf
+    # components of every graph at once: the stack as one block-diagonal graph on N * n nodes
+    N, n = A.shape[0], A.shape[1]
+    g, i, j = np.nonzero(A)
+    union = sp.csr_matrix((np.ones(g.size), (g * n + i, g * n + j)), shape=(N * n, N * n))
+    labels = connected_components(union, directed=False)[1].reshape(N, n)
+    R[labels[:, :, None] != labels[:, None, :]] = np.inf
     R[:, idx, idx] = 0.0
     return R
 
