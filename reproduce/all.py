@@ -25,18 +25,28 @@ import dataclasses
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checklist import update_checklist
+from .checklist import PAPERS, update_checklist
 from .claims import Claim
 from .devices import DEVICE_ENV, DEVICES
-from .paths import REPO_ROOT, figures_dir, results_dir, root_argument, run_dir, writable_root
+from .paths import (
+    REPO_ROOT,
+    checklist_path,
+    figures_dir,
+    result_path,
+    results_dir,
+    root_argument,
+    run_dir,
+    writable_root,
+)
 from .plan import check_gpus, parse_gpus
 from .presets import PRESETS, Preset
 from .progress import format_seconds
 from .registry import all_claims, select
-from .results import provenance
+from .results import load_result, provenance, verdict_label
 from .runner import RunRecord, run
 
 __all__ = ["EXIT_DISAGREES", "build_parser", "main"]
@@ -183,10 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _list(claims: Sequence[Claim]) -> None:
+def _list(claims: Sequence[Claim], root: Path, preset: str) -> None:
+    """Each claim: id, kind, location, presets; its module and statement; its recorded verdict and cost."""
     for claim in claims:
         print(f"{claim.id}  [{claim.kind}]  {claim.location}  (presets: {', '.join(claim.configs)})")
         print(f"    {claim.module}: {claim.statement}")
+        recorded = load_result(result_path(root, preset, claim.id))
+        if recorded is None:
+            print(f"    no {preset} record")
+        else:
+            wall = recorded.get("wall_s")
+            cost = f", last recorded run {format_seconds(wall)}" if isinstance(wall, (int, float)) else ""
+            print(f"    {preset} record: {verdict_label(recorded)}{cost}")
 
 
 def _summary(records: Sequence[RunRecord], preset: Preset, total_s: float, root: Path, recorded: bool) -> None:
@@ -219,10 +237,33 @@ def _summary(records: Sequence[RunRecord], preset: Preset, total_s: float, root:
         for r in others:
             why = "error (see the traceback above)" if r.agreement is None else r.agreement.describe()
             print(f"!!!   {r.claim_id}: {why}")
+    _verdict_counts(records)
+    changed = [
+        r
+        for r in records
+        if r.agreement is not None
+        and r.agreement.recorded_verdict is not None
+        and r.agreement.recorded_verdict != r.agreement.new_verdict
+    ]
+    for r in changed:
+        before, after = r.agreement.recorded_verdict, r.agreement.new_verdict
+        print(f"verdict changed since the record: {r.claim_id}: {before} -> {after}")
+    if not changed and any(r.agreement is not None and r.agreement.recorded_verdict for r in records):
+        print("no verdict changed since the record.")
     where = figures_dir(root, preset.name) if recorded else run_dir(root, preset.name) / "figures"
     print(f"figures of this run: {where}")
     if recorded:
         print(f"recorded {sum(r.recorded for r in records)} result(s) in {results_dir(root, preset.name)}.")
+    print(f"the checklist (regenerated from the default record by --record): {checklist_path(root)}")
+
+
+def _verdict_counts(records: Sequence[RunRecord]) -> None:
+    """One line per paper: how many of its claims got each verdict in this run."""
+    print("verdicts by paper:")
+    prefixes = [r.claim_id.split(".", 1)[0] for r in records]
+    for prefix in [p for p in PAPERS if p in prefixes] + sorted(set(prefixes) - set(PAPERS)):
+        counts = Counter(r.verdict or "error" for r, p in zip(records, prefixes) if p == prefix)
+        print(f"  {PAPERS.get(prefix, prefix)}: " + ", ".join(f"{counts[v]} {v}" for v in sorted(counts)))
 
 
 def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = None) -> int:
@@ -285,7 +326,7 @@ def main(argv: Sequence[str] | None = None, claims: Sequence[Claim] | None = Non
         print(f"{parser.prog}: error: {exc}", file=sys.stderr)
         return 2
     if args.list:
-        _list(chosen)
+        _list(chosen, args.root, args.preset)
         return 0
     if args.status:
         return cluster.status(args.root, args.preset)

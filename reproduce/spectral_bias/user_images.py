@@ -20,13 +20,15 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from reproduce.paths import REPO_ROOT, root_argument, writable_root
 from reproduce.results import write_json_atomic
 
 from .denoisers.experiments import EXPERIMENTS, Experiment, experiment, make_data, run
-from .denoisers.spectra import analyse, draw_spectral_figure, recording_details, summary
+from .denoisers.spectra import MIN_MODES, analyse, draw_spectral_figure, recording_details, summary
 
-__all__ = ["main", "user_experiment"]
+__all__ = ["crossing_warning", "default_name", "main", "user_experiment"]
 
 
 def user_experiment(preset: str, arch: str, path: str, count: int, size: int, grayscale: bool) -> Experiment:
@@ -54,6 +56,32 @@ def output_name(value: str) -> str:
     return value
 
 
+def default_name(path: str, arch: str) -> str:
+    """The output name when ``--name`` is not given: the data's file or folder name and the network.
+
+    Examples
+    --------
+    >>> default_name("~/data/mnist_train.npz", "mlp"), default_name("/data/ffhq 32/", "cnn")
+    ('mnist_train-mlp', 'ffhq_32-cnn')
+    """
+    stem = Path(path.rstrip("/\\")).stem or "images"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", stem).lstrip(".") + f"-{arch}"
+
+
+def crossing_warning(analysis: dict) -> str | None:
+    """A warning when too few modes crossed their target for the power-law fit to say much, else ``None``."""
+    live = ~np.asarray(analysis["degenerate"], bool)
+    crossed = int(np.sum(np.isfinite(np.asarray(analysis["tau_star"], float)) & live))
+    fitted = [branch for branch in ("rising", "falling") if (analysis["fit"][branch] or {}).get("n", 0) >= MIN_MODES]
+    if crossed >= live.sum() / 2 and fitted:
+        return None
+    return (
+        f"warning: only {crossed} of {int(live.sum())} modes crossed their target within the run, and "
+        f"{'no branch has' if not fitted else 'only the ' + ' and '.join(fitted) + ' branch has'} "
+        f"{MIN_MODES} or more fitted modes; the exponents say little. Train longer (--preset default or paper)."
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m reproduce.spectral_bias.user_images",
@@ -71,28 +99,41 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--name",
         type=output_name,
-        default="user",
+        default=None,
         help="name of the output files results/user/<name>.json and figures/user/<name>.png "
-        "(letters, digits, '.', '_' and '-'; no path separators)",
+        "(letters, digits, '.', '_' and '-'; no path separators); default: from --path and --arch, "
+        "e.g. mnist_train-mlp for --path ~/data/mnist_train.npz",
     )
     p.add_argument(
-        "--arch", choices=("mlp", "cnn"), default="mlp", help="MLP-UNet on flattened images, or the convolutional UNet"
+        "--arch",
+        choices=("mlp", "cnn"),
+        default="mlp",
+        help=("MLP-UNet on flattened images, or the convolutional UNet (default: %(default)s)"),
     )
     p.add_argument(
         "--preset",
         choices=sorted(EXPERIMENTS),
         default="default",
-        help="scale of the training run (as in reproduce.all)",
+        help=("scale of the training run, as in reproduce.all (default: %(default)s)"),
     )
     p.add_argument(
-        "--count", type=int, default=10_000, help="use at most this many images (the first ones in path order)"
+        "--count",
+        type=int,
+        default=10_000,
+        help=("use at most this many images, the first ones in path order (default: %(default)s)"),
     )
     p.add_argument(
-        "--size", type=int, default=0, help="resize images to size x size (0: keep; images must then share one shape)"
+        "--size",
+        type=int,
+        default=0,
+        help=("resize images to size x size; 0 keeps them, and they must then share one shape (default: %(default)s)"),
     )
-    p.add_argument("--grayscale", action="store_true", help="convert colour images to gray")
+    p.add_argument("--grayscale", action="store_true", help="convert colour images to gray (default: keep colour)")
     p.add_argument(
-        "--root", type=root_argument, default=REPO_ROOT, help="where results/user and figures/user are written"
+        "--root",
+        type=root_argument,
+        default=REPO_ROOT,
+        help=("where results/user and figures/user are written (default: this checkout, %(default)s)"),
     )
     return p
 
@@ -107,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if args.name is None:
+        args.name = default_name(args.path, args.arch)
     if exp.train.arch == "cnn" and images.shape[-1] % 2 ** (exp.train.levels - 1):
         print(
             f"error: the CNN needs image sides divisible by {2 ** (exp.train.levels - 1)}; use --size.", file=sys.stderr
@@ -138,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         f"training {speed['train_steps_per_s']:.1f} steps/s, sampling {speed['samples_per_s']:.0f} samples/s "
         f"(summed over resumed runs)\nwrote {out}\nwrote {fig}"
     )
+    warning = crossing_warning(a)
+    if warning:
+        print(warning, file=sys.stderr)
     return 0
 
 

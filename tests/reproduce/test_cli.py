@@ -77,7 +77,16 @@ def test_list_prints_claims_without_running(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "toy.alpha  [paper]  eq. 1  (presets: quick, default, paper)" in out and "Beta holds." in out
     assert "toy_claims: " in out
+    assert out.count("no default record") == 2
     assert calls["measure"] == 0 and not (tmp_path / "results").exists()
+
+
+def test_list_shows_the_recorded_verdict_and_cost(tmp_path, clean_tree, capsys):
+    claim = make_claim()
+    assert _main(tmp_path, "--preset", "quick", "--record", claims=[claim]) == 0
+    capsys.readouterr()
+    assert _main(tmp_path, "--list", "--preset", "quick", claims=[claim]) == 0
+    assert "    quick record: reproduced, last recorded run " in capsys.readouterr().out
 
 
 def test_error_exits_1_and_differs_exits_0(tmp_path, capsys):
@@ -143,6 +152,9 @@ def test_agreement_summary_and_strict(tmp_path, clean_tree, capsys):
         "0 of 1 claims agree" in out
         and "!!!   toy.alpha: DIFFERS from the record: verdict reproduced -> differs" in out
     )
+    assert "verdicts by paper:\n  toy: 1 differs" in out
+    assert "verdict changed since the record: toy.alpha: reproduced -> differs" in out
+    assert f"checklist (regenerated from the default record by --record): {tmp_path / 'paper_claims.md'}" in out
     assert _main(tmp_path, "--preset", "quick", "--strict", claims=[odd]) == EXIT_DISAGREES
 
 

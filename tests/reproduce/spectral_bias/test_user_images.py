@@ -55,3 +55,36 @@ def test_a_root_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     target.write_text("x")
     assert user_images.main(["--path", str(tmp_path / "missing"), "--root", str(target)]) == 2
     assert "is a file" in capsys.readouterr().err
+
+
+def test_the_default_name_comes_from_the_path_and_the_network():
+    assert user_images.default_name("/data/mnist_train.npz", "mlp") == "mnist_train-mlp"
+    assert user_images.default_name("/data/ffhq32/", "cnn") == "ffhq32-cnn"
+    assert user_images.default_name("/data/my photos", "mlp") == "my_photos-mlp"
+    name = user_images.default_name("/data/../.hidden", "mlp")
+    assert user_images.output_name(name) == name  # always a valid --name
+
+
+def _analysis(tau_star, fitted):
+    tau = np.asarray(tau_star, float)
+    return {
+        "tau_star": tau,
+        "degenerate": np.zeros(tau.size, bool),
+        "fit": {"rising": {"n": fitted} if fitted else None, "falling": None},
+    }
+
+
+def test_a_warning_when_too_few_modes_cross():
+    few = _analysis([1.0] * 15 + [np.nan] * 49, fitted=15)
+    assert "only 15 of 64 modes crossed" in user_images.crossing_warning(few)
+    assert user_images.crossing_warning(_analysis([1.0] * 40 + [np.nan] * 24, fitted=40)) is None
+    none_fitted = _analysis([1.0] * 40 + [np.nan] * 24, fitted=2)
+    assert "no branch has 3 or more fitted modes" in user_images.crossing_warning(none_fitted)
+
+
+def test_help_shows_the_defaults(capsys):
+    with pytest.raises(SystemExit):
+        user_images.main(["--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for text in ("(default: mlp)", "(default: default)", "(default: 10000)", "(default: 0)", "e.g. mnist_train-mlp"):
+        assert text in out
