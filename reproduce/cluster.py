@@ -171,37 +171,15 @@ def evaluate(
     return outcome
 
 
-def submit(
-    claims: Sequence[Claim],
-    preset: Preset,
-    kind: str,
-    parameters: dict,
-    *,
-    root: Path = REPO_ROOT,
-    seed: int | None = None,
-    force: bool = False,
-    record: bool = False,
-    device: str | None = None,
-    figures: bool = True,
-) -> int:
+def submit(claims: Sequence[Claim], preset: Preset, kind: str, parameters: dict, **options) -> int:
     """Plan ``claims``, submit the trainings (one job array) and the evaluation job; exit status 0.
 
     ``kind`` is ``"slurm"``, ``"submitit-local"`` or ``"debug"`` (submitit's in-process executor);
-    ``parameters`` are submitit parameters (:func:`parse_settings`).  The submission is described in
-    :func:`submission_path` for :func:`status`.
+    ``parameters`` are submitit parameters (:func:`parse_settings`); ``options`` are the keyword
+    options of :func:`submit_jobs`.  The submission is described in :func:`submission_path` for
+    :func:`status`.
     """
-    trainings, evaluation, folder = submit_jobs(
-        claims,
-        preset,
-        kind,
-        parameters,
-        root=root,
-        seed=seed,
-        force=force,
-        record=record,
-        device=device,
-        figures=figures,
-    )
+    trainings, evaluation, folder = submit_jobs(claims, preset, kind, parameters, **options)
     array = f" as job array {trainings[0].job_id.split('_')[0]}" if trainings else ""
     evaluated = f" and the claim evaluations as job {evaluation.job_id}" if evaluation else ""
     print(
