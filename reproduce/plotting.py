@@ -29,7 +29,7 @@ from PIL import Image  # noqa: E402
 from .atomic import write_bytes_atomic  # noqa: E402
 from .replicates import Z_99  # noqa: E402,F401  (re-exported for the figures' error bars)
 
-__all__ = ["DPI", "STYLE", "figure_source", "save_figure", "stamp_source"]
+__all__ = ["DPI", "STYLE", "figure_path", "figure_source", "legend_outside", "save_figure", "stamp_source"]
 
 
 DPI = 150
@@ -108,6 +108,28 @@ def figure_path(result, out_dir: Path, variant: str | None = None) -> Path:
     """
     name = result["claim_id"] if not variant else f"{result['claim_id']}_{variant}"
     return Path(out_dir) / f"{name}.png"
+
+
+def legend_outside(fig: Figure, axes=None, loc: str = "outside lower center", ncols: int | None = None, **kwargs):
+    """One legend for the whole figure, outside every axes, so it can never cover data.
+
+    Handles are gathered from ``axes`` (default: all axes of ``fig``), each label once, in the
+    order first seen.  ``loc`` is one of matplotlib's ``"outside ..."`` locations, which the
+    constrained layout (on by :data:`STYLE`) reserves room for.  ``ncols`` defaults to all
+    entries in one row, at most 4.  Returns the legend, or ``None`` when nothing is labelled.
+    """
+    if not str(loc).startswith("outside"):
+        raise ValueError(
+            f"legend_outside() places legends outside the axes; loc must start with 'outside', got {loc!r}."
+        )
+    handles: dict[str, object] = {}
+    for ax in fig.axes if axes is None else list(axes):
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(label, handle)
+    if not handles:
+        return None
+    ncols = min(len(handles), 4) if ncols is None else ncols
+    return fig.legend(list(handles.values()), list(handles), loc=loc, ncols=ncols, **kwargs)
 
 
 def figure_source(path: Path) -> str | None:

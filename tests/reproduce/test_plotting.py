@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from reproduce.plotting import DPI, figure_source, save_figure, stamp_source
+from reproduce.plotting import DPI, figure_source, legend_outside, save_figure, stamp_source
 
 
 def _figure():
@@ -69,3 +69,18 @@ def test_bad_inputs(tmp_path):
     png.write_bytes(png.read_bytes()[:100])
     with pytest.raises(ValueError, match="truncated"):
         stamp_source(png, "abc")
+
+
+def test_legend_outside_never_overlaps_an_axes():
+    fig, axes = plt.subplots(1, 2)
+    axes[0].plot([0, 1], [0, 1], label="a")
+    axes[1].plot([0, 1], [1, 0], label="b")
+    axes[1].plot([0, 1], [0, 0], label="a")  # a repeated label appears once
+    legend = legend_outside(fig)
+    fig.canvas.draw()
+    box = legend.get_window_extent()
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+    assert not any(box.overlaps(ax.get_window_extent()) for ax in axes)
+    with pytest.raises(ValueError, match="outside"):
+        legend_outside(fig, loc="upper right")
+    plt.close(fig)
