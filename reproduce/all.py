@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checklist import PAPERS, update_checklist
+from .checklist import OVERVIEW_FIGURE, PAPERS, update_checklist
 from .claims import Claim
 from .devices import DEVICE_ENV, DEVICES
 from .paths import (
@@ -254,7 +254,10 @@ def _summary(records: Sequence[RunRecord], preset: Preset, total_s: float, root:
     print(f"figures of this run: {where}")
     if recorded:
         print(f"recorded {sum(r.recorded for r in records)} result(s) in {results_dir(root, preset.name)}.")
-    print(f"the checklist (regenerated from the default record by --record): {checklist_path(root)}")
+    print(
+        f"the checklist and its overview figure (regenerated from the default record by --record): "
+        f"{checklist_path(root)}, {root / OVERVIEW_FIGURE}"
+    )
 
 
 def _verdict_counts(records: Sequence[RunRecord]) -> None:

@@ -1,26 +1,32 @@
 """The checklist ``paper_claims.md``, generated whole, and the check that the record is sound.
 
-``paper_claims.md`` is rendered from two sources and never edited by hand:
+``paper_claims.md`` is rendered from the committed record ``results/default/*.json`` and the
+prose of ``reproduce/discussion.md``, and never edited by hand.  It reads top-down:
 
-- the status table, one row per result of ``results/default/*.json`` (between the markers
-  ``<!-- claims-table:start -->`` and ``<!-- claims-table:end -->``);
-- the discussion, written by people in ``reproduce/discussion.md`` with one
-  ``### <claim_id>`` section per claim.  Measured numbers are never typed there: a placeholder
-  ``{{measured.bridge.learned | .3f}}`` is replaced by that value of the section's claim, and
-  ``{{myopia.lemma3_1 :: measured.mle | .2g}}`` names another claim's.  The path is looked up in
-  the result file (dotted keys, list items by index; a key may itself contain dots), the
-  optional format is a Python format spec.  So prose cannot drift from the numbers.
+- a summary: per paper, the count of claims by verdict, one sentence per negative finding (the
+  ``In short:`` line of its discussion) and the overview figure ``figures/overview.png``, which
+  draws the numbers of :data:`reproduce.overview.COMPARISONS` for every claim;
+- per paper, in the paper's order (:data:`reproduce.registry.CLAIM_MODULES`), a compact table whose
+  ids link to one section per claim: statement, the numbers, the verdict's reason, the command
+  that reruns it, the figures and the discussion.
+
+The discussion has one ``### <claim_id>`` section per claim.  Measured numbers are never typed
+there: a placeholder ``{{measured.bridge.learned | .3f}}`` is replaced by that value of the
+section's claim, and ``{{myopia.lemma3_1 :: measured.mle | .2g}}`` names another claim's.  The
+path is looked up in the result file (:func:`reproduce.overview.lookup`: dotted keys, list items
+by index; a key may itself contain dots), the optional format is a Python format spec.  So prose
+cannot drift from the numbers.
 
 :func:`check_sync` (``python -m reproduce.checklist --check``, run by the test suite) fails,
 naming the claims and the command that fixes them, when a recorded result is stale (its code
 fingerprint differs from the current code's), when re-judging its stored measurement gives
 another verdict or reason, when its stored configuration differs from the claim's, when it was
-recorded from uncommitted code, when a figure is missing, unreadable or drawn from another
-file, or when ``paper_claims.md`` differs from its rendering.
+recorded from uncommitted code, when a figure (the overview included) is missing, unreadable or
+drawn from another record, or when ``paper_claims.md`` differs from its rendering.
 
 Usage::
 
-    python -m reproduce.checklist            # regenerate paper_claims.md
+    python -m reproduce.checklist            # regenerate paper_claims.md and figures/overview.png
     python -m reproduce.checklist --check    # list what is out of sync; exit 1 if anything
 """
 
@@ -28,74 +34,89 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import re
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .atomic import sha256_file, write_text_atomic
 from .claims import VERDICTS, Claim
 from .fingerprint import closure_digests, code_fingerprint
+from .overview import COMPARISONS, Point, draw_overview, format_point, lookup, points
 from .paths import REPO_ROOT, checklist_path, discussion_path, result_path, results_dir, root_argument
-from .plotting import figure_source
+from .plotting import figure_source, stamp_source
 from .presets import PRESETS
-from .registry import all_claims
-from .results import config_hash, load_result, load_results, to_jsonable, verdict_label
+from .registry import all_claims, in_paper_order
+from .results import config_hash, dumps, load_result, load_results, to_jsonable, verdict_label
 
 __all__ = [
-    "END",
+    "OVERVIEW_FIGURE",
     "PAPERS",
-    "START",
     "check_sync",
     "format_value",
+    "in_short",
+    "is_negative",
     "main",
+    "ordered",
+    "overview_source",
     "render_checklist",
     "render_discussion",
+    "render_section",
+    "render_summary",
     "render_table",
+    "split_sections",
     "update_checklist",
 ]
 
-START = "<!-- claims-table:start -->"
-END = "<!-- claims-table:end -->"
-
 PAPERS = {
-    "myopia": "Generative Myopia (Siami)",
     "spectral": "Spectral bias (Wang & Pehlevan)",
+    "myopia": "Generative Myopia (Siami)",
     "bridge": "Both papers",
 }
-"""Display name of each claim-id prefix."""
+"""Display name of each claim-id prefix, in the order the checklist shows the papers."""
 
-_COLUMNS = (
-    "claim",
-    "paper & location",
-    "statement",
-    "paper value",
-    "our value",
-    "verdict",
-    "paper preset",
-    "figure",
-    "command",
-)
+_REFERENCES = {
+    "spectral": "Wang & Pehlevan, arXiv:2503.03206; the claims in the paper's order, then our extensions.",
+    "myopia": "Siami, arXiv:2511.18593; the claims in the paper's order (each trained twin after its analytic "
+    "claim), then our extensions.",
+    "bridge": "Our extensions joining the two papers: the spectral-bias dynamics applied to a rare bridge edge.",
+}
+
+OVERVIEW_FIGURE = "figures/overview.png"
+"""The overview figure, drawn by :func:`update_checklist` from every result of the record."""
+
+_COLUMNS = ("claim", "where", "paper value", "ours", "verdict", "paper preset")
 
 _HEADER = """# Paper claims: status
 
-Each row below is one claim of Wang & Pehlevan (arXiv:2503.03206) or Siami
-(arXiv:2511.18593), with the value the paper states, the value we measured and the
-verdict. This file is generated by `python -m reproduce.checklist` from the committed record
-`results/default/` and the prose in `reproduce/discussion.md`, whose numbers are inserted
-from the result files; do not edit it by hand. `python -m reproduce.all` recomputes every
-claim and says whether it agrees with this record. The "paper preset" column shows the
-committed results of the `paper` preset (`results/paper/`) where one exists, with any budget
-override it ran under (e.g. one seed instead of five).
+Every claim of Wang & Pehlevan (arXiv:2503.03206) and Siami (arXiv:2511.18593) that this package
+checks, with the paper's value, ours and the verdict. Generated by `python -m reproduce.checklist`
+from the committed record `results/default/` and the prose in `reproduce/discussion.md` (whose
+numbers are inserted from the result files); do not edit it by hand. `python -m reproduce.all`
+recomputes every claim and says whether it agrees with this record. The "paper preset" column shows
+the committed results of the `paper` preset (`results/paper/`) where one exists.
 
 """
+
+_SUMMARY_NOTE = (
+    "Reading the figure: each row is one number a verdict turns on, coloured by the claim's verdict. "
+    "Left, a measured value as its deviation from the paper's value (relative; absolute, with an open "
+    "marker, when the paper's value is 0), with our interval where the claim has one (99% Wilson for "
+    "a proportion from trials, 95% between seeds for trained claims); for an extension the reference "
+    "is our own prediction. Right, a closed form's largest error against its numerical twin, with the "
+    "verdict's tolerance."
+)
 
 _PLACEHOLDER = re.compile(
     r"\{\{\s*(?:(?P<preset>paper)/)?(?:(?P<claim>[a-z][a-z0-9_]*\.[a-z0-9_]+)\s*::\s*)?(?P<path>[^|}]+?)\s*"
     r"(?:\|\s*(?P<spec>[^}]*?)\s*)?\}\}"
 )
 _SECTION = re.compile(r"^###\s+`?([a-z0-9_]+\.[a-z0-9_]+)`?(?:\s|$)", re.M)
+_IN_SHORT = re.compile(r"^In short:\s*(.+?)\s*$", re.M)
+_VERDICT_ORDER = ("reproduced", "differs", "extension (holds)", "extension (fails)", "extension")
 
 
 def format_value(value: Any) -> str:
@@ -133,85 +154,149 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", r"\|")
 
 
+def _link(claim_id: str) -> str:
+    return f"[`{claim_id}`](#{claim_id})"
+
+
+def _overrides(result: dict) -> str:
+    overrides = result.get("overrides") or {}
+    if not overrides:
+        return ""
+    flags = "".join(f" --{k} {v}" for k, v in overrides.items())
+    return f" (budget override: {', '.join(f'{k} {v}' for k, v in overrides.items())}; `--preset paper{flags}`)"
+
+
+def _points(result: dict) -> list[Point] | None:
+    comparisons = COMPARISONS.get(result["claim_id"])
+    return None if comparisons is None else points(result, comparisons)
+
+
 def _paper_cell(result: dict | None) -> str:
-    """The ``paper preset`` cell: verdict, headline and budget overrides of a ``results/paper/`` result."""
+    """The ``paper preset`` cell: verdict and key numbers (or headline) of a ``results/paper/`` result."""
     if result is None:
         return "—"
-    overrides = result.get("overrides") or {}
-    ran = ", ".join(f"{k} {v}" for k, v in overrides.items())
-    note = (
-        f" (budget override: {ran}; `--preset paper{''.join(f' --{k} {v}' for k, v in overrides.items())}`)"
-        if ran
-        else ""
-    )
-    return f"**{verdict_label(result)}**: {result.get('headline', '')}{note}"
+    found = _points(result)
+    ours = "; ".join(format_point(p)[1] for p in found) if found else result.get("headline", "")
+    return f"**{verdict_label(result)}**: {ours}{_overrides(result)}"
 
 
 def _row(result: dict, paper: dict | None = None) -> list[str]:
-    claim_id = result["claim_id"]
-    prefix = claim_id.split(".", 1)[0]
-    figures = ", ".join(f"[{Path(f).name}]({f})" for f in result.get("figures", []))
+    found = _points(result)
+    if found:
+        cells = [format_point(p) for p in found]
+        paper_value = "<br>".join(dict.fromkeys(c[0] for c in cells))  # one "closed form" for several errors
+        ours = "<br>".join(c[1] for c in cells)
+    else:
+        paper_value, ours = format_value(result.get("paper_value")), result.get("headline", "")
     return [
-        f"`{claim_id}`",
-        f"{PAPERS.get(prefix, prefix)}, {result.get('location', '?')}",
-        result.get("statement", ""),
-        format_value(result.get("paper_value")),
-        result.get("headline", ""),
+        _link(result["claim_id"]),
+        result.get("location", "?"),
+        paper_value,
+        ours,
         f"**{verdict_label(result)}**",
         _paper_cell(paper),
-        figures or "—",
-        f"`python -m reproduce.all --only {claim_id}`",
     ]
 
 
 def render_table(results: Sequence[dict], paper: Sequence[dict] = ()) -> str:
-    """The markdown status table of ``results`` (one row each, sorted by claim id).
+    """The compact markdown table of ``results``, one row each, in the order given.
 
-    ``paper`` holds results of the ``paper`` preset, shown beside the claim of the same id.
-    Cells have ``|`` escaped and line breaks folded, so every row has the same columns.
+    Each row links the claim to its section and shows the numbers of
+    :data:`reproduce.overview.COMPARISONS` (the paper's value, ours with its interval), or the
+    paper value and headline for a claim without an entry.  ``paper`` holds results of the
+    ``paper`` preset, shown beside the claim of the same id.  Cells have ``|`` escaped and line
+    breaks folded, so every row has the same columns.
     """
     by_id = {r["claim_id"]: r for r in paper}
     lines = ["| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
-    for result in sorted(results, key=lambda r: r["claim_id"]):
+    for result in results:
         lines.append("| " + " | ".join(_cell(c) for c in _row(result, by_id.get(result["claim_id"]))) + " |")
     return "\n".join(lines)
 
 
-def lookup(result: dict, path: str) -> Any:
-    """The value at dotted ``path`` in ``result``; a key may itself contain dots.
-
-    At each level the longest run of dot-separated parts that is a key is taken, so
-    ``measured.omega_for_p_star_0.99`` finds the key ``omega_for_p_star_0.99``.
-
-    Raises
-    ------
-    KeyError
-        With the part of the path that names nothing.
+def in_short(body: str) -> str | None:
+    """The sentence of the ``In short: ...`` line of a claim's discussion, if it has one.
 
     Examples
     --------
-    >>> lookup({"measured": {"a.b": [1, {"c": 2}]}}, "measured.a.b.1.c")
-    2
+    >>> in_short("Long prose.\\n\\nIn short: the printed sign is wrong.\\n")
+    'the printed sign is wrong.'
     """
-    parts = path.split(".")
-    node: Any = result
-    i = 0
-    while i < len(parts):
-        if isinstance(node, list):
-            if not parts[i].isdigit() or int(parts[i]) >= len(node):
-                raise KeyError(".".join(parts[: i + 1]))
-            node, i = node[int(parts[i])], i + 1
-            continue
-        if not isinstance(node, dict):
-            raise KeyError(".".join(parts[: i + 1]))
-        for j in range(len(parts), i, -1):
-            key = ".".join(parts[i:j])
-            if key in node:
-                node, i = node[key], j
-                break
-        else:
-            raise KeyError(".".join(parts[: i + 1]))
-    return node
+    match = _IN_SHORT.search(body)
+    return match[1] if match else None
+
+
+def is_negative(result: dict) -> bool:
+    """Whether a result is a finding against the paper or our prediction (``differs``, or a failed one)."""
+    return result.get("verdict") == "differs" or result.get("prediction") == "fails"
+
+
+def render_summary(groups: Sequence[tuple[str, list[dict]]], bodies: Mapping[str, str]) -> str:
+    """The first screen: counts by verdict per paper, one sentence per negative finding, the overview.
+
+    ``groups`` are (paper prefix, its results in order); ``bodies`` maps claim ids to their rendered
+    discussion, whose ``In short:`` line gives the sentence.
+    """
+    counts = {prefix: Counter(verdict_label(r) for r in results) for prefix, results in groups}
+    seen = {v for c in counts.values() for v in c}
+    used = [v for v in _VERDICT_ORDER if v in seen] + sorted(seen - set(_VERDICT_ORDER))
+    lines = ["## Summary", "", "| paper | claims | " + " | ".join(used) + " |", "|" + "---|" * (len(used) + 2)]
+    for prefix, results in groups:
+        cells = [str(counts[prefix][v]) if counts[prefix][v] else "·" for v in used]
+        lines.append(f"| [{PAPERS.get(prefix, prefix)}](#{prefix}) | {len(results)} | " + " | ".join(cells) + " |")
+    lines += ["", "What differs from the paper (or from our own prediction), in one sentence each:", ""]
+    if not any(is_negative(r) for _prefix, results in groups for r in results):
+        lines[-2] = "No claim differs from the paper or from our own prediction."
+    for prefix, results in groups:
+        negative = [r for r in results if is_negative(r)]
+        if negative:
+            lines.append(f"- **{PAPERS.get(prefix, prefix)}**")
+        for r in negative:
+            sentence = in_short(bodies.get(r["claim_id"], "")) or "(its discussion has no 'In short:' line)"
+            lines.append(f"  - {_link(r['claim_id'])}, {verdict_label(r)}: {sentence}")
+    lines += ["", f"![Every claim's numbers against the paper's]({OVERVIEW_FIGURE})", "", _SUMMARY_NOTE, ""]
+    return "\n".join(lines)
+
+
+def render_section(result: dict, body: str) -> str:
+    """One claim's section: statement, the numbers, the verdict's reason, the command, figures, discussion."""
+    claim_id = result["claim_id"]
+    parts = [
+        f'### <a id="{claim_id}"></a>`{claim_id}`: {verdict_label(result)}',
+        "",
+        f"*{result.get('location', '?')}.* {result.get('statement', '')}",
+        "",
+        f"- **Paper:** {format_value(result.get('paper_value'))}",
+        f"- **Ours:** {result.get('headline', '')}",
+        f"- **Verdict, {verdict_label(result)}:** {result.get('reason', '')}",
+        f"- **Rerun:** `python -m reproduce.all --only {claim_id}`",
+        "",
+    ]
+    for figure in result.get("figures", []):
+        parts += [f"![{claim_id}]({figure})", ""]
+    if body.strip():
+        parts += [body.strip(), ""]
+    return "\n".join(parts)
+
+
+def split_sections(text: str) -> tuple[str, dict[str, str]]:
+    """(preamble, claim id -> body) of a discussion, split at its ``### <claim_id>`` headings.
+
+    A body is everything after its heading line up to the next claim's heading.
+
+    Examples
+    --------
+    >>> split_sections("Intro.\\n### a.b extra\\nOne.\\n### c.d\\nTwo.\\n")
+    ('Intro.\\n', {'a.b': 'One.\\n', 'c.d': 'Two.\\n'})
+    """
+    matches = list(_SECTION.finditer(text))
+    preamble = text[: matches[0].start()] if matches else text
+    bodies = {}
+    for match, following in zip(matches, [*matches[1:], None]):
+        stop = following.start() if following else len(text)
+        line_end = text.find("\n", match.start(), stop)
+        bodies[match[1]] = text[line_end + 1 : stop] if line_end >= 0 else ""
+    return preamble, bodies
 
 
 def _format(value: Any, spec: str | None) -> str:
@@ -267,34 +352,98 @@ def render_discussion(template: str, results: dict[str, dict]) -> tuple[str, lis
     return _PLACEHOLDER.sub(fill, template), problems
 
 
+def ordered(results: Sequence[dict]) -> list[tuple[str, list[dict]]]:
+    """``results`` grouped by paper (in :data:`PAPERS` order) and, within a paper, in the paper's order.
+
+    The order is that of :data:`reproduce.registry.CLAIM_MODULES`; results of claims it does not list
+    follow, by id.
+    """
+    rank = {claim.id: i for i, claim in enumerate(in_paper_order(all_claims()))}
+    prefixes = list(PAPERS) + sorted({r["claim_id"].split(".", 1)[0] for r in results} - set(PAPERS))
+    groups = []
+    for prefix in prefixes:
+        members = [r for r in results if r["claim_id"].split(".", 1)[0] == prefix]
+        if members:
+            groups.append((prefix, sorted(members, key=lambda r: (rank.get(r["claim_id"], len(rank)), r["claim_id"]))))
+    return groups
+
+
+def overview_source(results: Sequence[dict]) -> str:
+    """The ``Source`` stamp of the overview figure: a digest of every result it is drawn from."""
+    digest = hashlib.sha256()
+    for result in sorted(results, key=lambda r: r["claim_id"]):
+        digest.update(result["claim_id"].encode() + b"\0" + dumps(result).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def _overview_rows(groups: Sequence[tuple[str, list[dict]]], problems: list[str]) -> list:
+    rows = []
+    for prefix, results in groups:
+        for result in results:
+            try:
+                found = _points(result) or []
+            except (KeyError, TypeError, ValueError) as exc:
+                problems.append(f"{result['claim_id']}: its overview comparison cannot be read ({exc!r}).")
+                found = []
+            rows.append((PAPERS.get(prefix, prefix), result["claim_id"], verdict_label(result), found))
+    return rows
+
+
 def render_checklist(root: Path, results: Sequence[dict] | None = None) -> tuple[str, list[str]]:
     """The full text of ``paper_claims.md`` and the problems met while rendering it.
 
     ``results`` defaults to every result of ``results/default/`` under ``root``; the
     discussion is read from ``reproduce/discussion.md`` under ``root`` (empty if missing).
+    The text is: the header, :func:`render_summary`, then per paper a heading, a short note, the
+    compact :func:`render_table` and one :func:`render_section` per claim.
     """
     root = Path(root)
     results = load_results(results_dir(root, "default")) if results is None else list(results)
     paper_dir = results_dir(root, "paper")
     paper = load_results(paper_dir) if paper_dir.is_dir() else []
     template_path = discussion_path(root)
-    template = template_path.read_text(encoding="utf-8") if template_path.is_file() else "## Discussion\n"
+    template = template_path.read_text(encoding="utf-8") if template_path.is_file() else ""
     by_id = {r["claim_id"]: r for r in results} | {f"paper/{r['claim_id']}": r for r in paper}
     discussion, problems = render_discussion(template, by_id)
-    return f"{_HEADER}{START}\n{render_table(results, paper)}\n{END}\n\n{discussion}", problems
+    _preamble, bodies = split_sections(discussion)
+    groups = ordered(results)
+    for result in results:
+        if is_negative(result) and not in_short(bodies.get(result["claim_id"], "")):
+            problems.append(
+                f"{result['claim_id']} is '{verdict_label(result)}' but its discussion has no 'In short:' line "
+                "for the summary."
+            )
+    parts = [_HEADER, render_summary(groups, bodies)]
+    for prefix, members in groups:
+        note = _REFERENCES.get(prefix, "")
+        parts.append(
+            f'## <a id="{prefix}"></a>{PAPERS.get(prefix, prefix)}\n\n{note}\n\n{render_table(members, paper)}\n'
+        )
+        parts += [render_section(r, bodies.get(r["claim_id"], "")) for r in members]
+    return _HEADER + "\n".join(parts[1:]), problems
 
 
 def update_checklist(root: Path, results: Sequence[dict] | None = None) -> Path:
-    """Regenerate ``paper_claims.md`` under ``root`` (see :func:`render_checklist`).
+    """Regenerate ``paper_claims.md`` and the overview figure under ``root`` (see :func:`render_checklist`).
+
+    The overview figure (:func:`reproduce.overview.draw_overview`) is stamped with
+    :func:`overview_source` of the results it shows.
 
     Raises
     ------
     ValueError
-        If a placeholder of the discussion cannot be filled (nothing is written then).
+        If a placeholder of the discussion cannot be filled, a negative verdict has no summary
+        sentence, or an overview comparison cannot be read (nothing is written then).
     """
+    root = Path(root)
+    results = load_results(results_dir(root, "default")) if results is None else list(results)
     text, problems = render_checklist(root, results)
+    rows = _overview_rows(ordered(results), problems)
     if problems:
-        raise ValueError("cannot render the discussion:\n" + "\n".join(f"- {p}" for p in problems))
+        raise ValueError("cannot render the checklist:\n" + "\n".join(f"- {p}" for p in problems))
+    figure = root / OVERVIEW_FIGURE
+    draw_overview(rows, figure)
+    stamp_source(figure, overview_source(results))
     return write_text_atomic(checklist_path(root), text)
 
 
@@ -378,6 +527,22 @@ def _claim_problems(claim: Claim, root: Path) -> list[str]:
     return problems + _figure_problems(claim, result, path, root)
 
 
+def _overview_problems(root: Path, results: Sequence[dict]) -> list[str]:
+    problems: list[str] = []
+    _overview_rows(ordered(results), problems)
+    figure = root / OVERVIEW_FIGURE
+    fix = "run python -m reproduce.checklist"
+    if not figure.is_file():
+        return [*problems, f"{OVERVIEW_FIGURE} is missing; {fix}."]
+    try:
+        source = figure_source(figure)
+    except Exception as exc:  # PIL raises several types for a damaged PNG
+        return [*problems, f"{OVERVIEW_FIGURE} is unreadable ({type(exc).__name__}: {exc}); {fix}."]
+    if source != overview_source(results):
+        problems.append(f"{OVERVIEW_FIGURE} was not drawn from the current record; {fix}.")
+    return problems
+
+
 def check_sync(root: Path = REPO_ROOT, claims: Sequence[Claim] | None = None) -> list[str]:
     """Everything that makes the committed record, figures and checklist unsound or out of sync.
 
@@ -408,8 +573,10 @@ def check_sync(root: Path = REPO_ROOT, claims: Sequence[Claim] | None = None) ->
         if path.stem not in known:
             problems.append(f"{path.relative_to(root)}: result of an unknown claim {path.stem!r}; delete it.")
     checklist = checklist_path(root)
-    text, render_problems = render_checklist(root)
+    results = load_results(results_dir(root, "default"))
+    text, render_problems = render_checklist(root, results)
     problems += render_problems
+    problems += _overview_problems(root, results)
     template = discussion_path(root)
     documented = set(_SECTION.findall(template.read_text(encoding="utf-8"))) if template.is_file() else set()
     for claim in claims:

@@ -11,27 +11,10 @@ from collections.abc import Iterable
 
 from .claims import Claim, registered
 
-__all__ = ["CLAIM_MODULES", "all_claims", "select"]
+__all__ = ["CLAIM_MODULES", "all_claims", "in_paper_order", "select"]
 
 CLAIM_MODULES = (
-    "reproduce.myopia.reff_bridge",
-    "reproduce.myopia.reff_cost",
-    "reproduce.myopia.table1_barbell",
-    "reproduce.myopia.table2_chain",
-    "reproduce.myopia.fig4_visible_bridge",
-    "reproduce.myopia.fig5_optimization",
-    "reproduce.myopia.lemma3_1",
-    "reproduce.myopia.theorem3_2",
-    "reproduce.myopia.lambda_sweep",
-    "reproduce.myopia.real_graphs",
-    "reproduce.myopia.trained_lemma3_1",
-    "reproduce.myopia.trained_theorem3_2",
-    "reproduce.myopia.trained_weighted_marginal",
-    "reproduce.myopia.trained_table1_barbell",
-    "reproduce.myopia.trained_table2_chain",
-    "reproduce.myopia.trained_visible_bridge",
-    "reproduce.myopia.zero_inference_overhead",
-    "reproduce.myopia.capacity_independence",
+    # Spectral bias (Wang & Pehlevan), in the paper's order: Sec. 4, Sec. 5, Sec. 6, appendix, then ours
     "reproduce.spectral_bias.eq7_weights",
     "reproduce.spectral_bias.lemma4_1_sign",
     "reproduce.spectral_bias.prop4_2_variance",
@@ -40,18 +23,40 @@ CLAIM_MODULES = (
     "reproduce.spectral_bias.prop5_3_circulant",
     "reproduce.spectral_bias.eq10_typo",
     "reproduce.spectral_bias.prop5_4_patch",
-    "reproduce.spectral_bias.flow_matching",
     "reproduce.spectral_bias.gaussian_mlp",
     "reproduce.spectral_bias.gaussian_mlp_d512",
     "reproduce.spectral_bias.image_mlp",
     "reproduce.spectral_bias.cnn_no_bias",
     "reproduce.spectral_bias.alignment",
+    "reproduce.spectral_bias.flow_matching",
     "reproduce.spectral_bias.theory_overlay",
     "reproduce.spectral_bias.architecture_ablation",
+    # Generative Myopia (Siami): Sec. 3, Sec. 4, Exps I-IV (each trained twin after its analytic claim), then ours
+    "reproduce.myopia.lemma3_1",
+    "reproduce.myopia.trained_lemma3_1",
+    "reproduce.myopia.theorem3_2",
+    "reproduce.myopia.trained_theorem3_2",
+    "reproduce.myopia.capacity_independence",
+    "reproduce.myopia.reff_bridge",
+    "reproduce.myopia.reff_cost",
+    "reproduce.myopia.zero_inference_overhead",
+    "reproduce.myopia.trained_weighted_marginal",
+    "reproduce.myopia.lambda_sweep",
+    "reproduce.myopia.table1_barbell",
+    "reproduce.myopia.trained_table1_barbell",
+    "reproduce.myopia.table2_chain",
+    "reproduce.myopia.trained_table2_chain",
+    "reproduce.myopia.fig4_visible_bridge",
+    "reproduce.myopia.trained_visible_bridge",
+    "reproduce.myopia.fig5_optimization",
+    "reproduce.myopia.real_graphs",
+    # Both papers (ours): gradient starvation
     "reproduce.bridge.starvation_law",
     "reproduce.bridge.starvation_dynamics",
 )
-"""Modules whose import registers claims.  To add a claim, add its module here."""
+"""Modules whose import registers claims, in the papers' order (``paper_claims.md`` follows it).
+
+To add a claim, add its module here, where its statement sits in its paper."""
 
 
 def all_claims() -> list[Claim]:
@@ -60,6 +65,12 @@ def all_claims() -> list[Claim]:
         importlib.import_module(module)
     found = registered()
     return [found[k] for k in sorted(found)]
+
+
+def in_paper_order(claims: Iterable[Claim]) -> list[Claim]:
+    """``claims`` sorted as their modules are listed in :data:`CLAIM_MODULES` (then by id)."""
+    rank = {module: i for i, module in enumerate(CLAIM_MODULES)}
+    return sorted(claims, key=lambda c: (rank.get(c.module, len(rank)), c.id))
 
 
 def select(patterns: Iterable[str] | None, claims: Iterable[Claim] | None = None) -> list[Claim]:

@@ -13,15 +13,17 @@ from toy_claims import ToyConfig, make_claim
 import reproduce.checklist
 import reproduce.results
 from reproduce.checklist import (
-    END,
-    START,
+    OVERVIEW_FIGURE,
     check_sync,
     format_value,
-    lookup,
+    in_short,
     main,
+    ordered,
     render_checklist,
     render_discussion,
+    render_summary,
     render_table,
+    split_sections,
     update_checklist,
 )
 from reproduce.paths import checklist_path, discussion_path, result_path
@@ -68,22 +70,26 @@ def test_format_value(value, expected):
     assert format_value(value) == expected
 
 
-def test_render_table_rows_columns_and_escaping():
-    results = [_result("toy.beta", statement="a | b\nc", verdict="differs"), _result("toy.alpha")]
+def test_render_table_rows_columns_escaping_and_links():
+    results = [_result("toy.beta", location="a | b\nc", verdict="differs"), _result("toy.alpha")]
     lines = render_table(results).splitlines()
     assert len(lines) == 4
-    assert [len(_UNESCAPED_PIPE.split(line)) for line in lines] == [11] * 4  # 9 cells + 2 edges
-    assert lines[2].startswith("| `toy.alpha` |") and lines[3].startswith("| `toy.beta` |")
-    assert r"a \| b c" in lines[3] and "**differs**" in lines[3]
-    assert "`python -m reproduce.all --only toy.beta`" in lines[3]
+    assert [len(_UNESCAPED_PIPE.split(line)) for line in lines] == [8] * 4  # 6 cells + 2 edges
+    assert lines[2].startswith("| [`toy.beta`](#toy.beta) |"), "rows keep the order given"
+    assert r"a \| b c" in lines[2] and "**differs**" in lines[2]
+    assert "| 0.5 | 0.49 |" in lines[3], "without an overview entry: the paper value and the headline"
 
 
-def test_render_table_paper_names_and_figure_links():
-    row = render_table([_result("myopia.x", figures=["figures/myopia.x.png"])]).splitlines()[2]
-    assert "Generative Myopia (Siami), eq. 1" in row
-    assert "[myopia.x.png](figures/myopia.x.png)" in row
-    assert "Spectral bias (Wang & Pehlevan)" in render_table([_result("spectral.y")])
-    assert "Both papers" in render_table([_result("bridge.z")])
+def test_render_table_shows_the_overview_numbers_of_a_known_claim():
+    result = _result(
+        "myopia.fig5_optimization",
+        paper_value={"standard p": 0.05, "weighted p": 1.0},
+        measured={"standard_p": 0.0500, "weighted_p": 0.7251},
+        verdict="differs",
+    )
+    row = render_table([result]).splitlines()[2]
+    assert "standard SGD p: 0.05<br>weighted SGD p: 1" in row
+    assert "standard SGD p: 0.05<br>weighted SGD p: 0.725" in row
 
 
 def test_render_table_shows_paper_preset_results_and_their_overrides():
@@ -140,15 +146,6 @@ _RESULTS = {
 }
 
 
-def test_lookup_keys_with_dots_lists_and_errors():
-    assert lookup(_RESULTS["toy.alpha"], "measured.p_0.99") == 7
-    assert lookup(_RESULTS["toy.alpha"], "measured.rows.0.z") == -1.5
-    with pytest.raises(KeyError, match="measured.rows.3"):
-        lookup(_RESULTS["toy.alpha"], "measured.rows.3.z")
-    with pytest.raises(KeyError, match="measured.nope"):
-        lookup(_RESULTS["toy.alpha"], "measured.nope")
-
-
 def test_placeholders_take_the_sections_claim_or_a_named_one():
     template = (
         "## Discussion\n\n### toy.alpha\n\nmean {{measured.mean | .3f}}, z {{ measured.rows.0.z }}, "
@@ -172,14 +169,64 @@ def test_placeholders_that_cannot_be_filled_are_reported():
     assert "{{measured.missing}}" in text  # left visible, never silently blank
 
 
-def test_update_writes_header_table_and_rendered_discussion(tmp_path):
+def test_update_writes_summary_tables_sections_and_the_overview(tmp_path):
     discussion_path(tmp_path).parent.mkdir(parents=True)
-    discussion_path(tmp_path).write_text("## Discussion\n\n### toy.alpha\n\nIt is {{measured.mean}}.\n")
-    path = update_checklist(tmp_path, [_result(measured={"mean": 0.5})])
+    discussion_path(tmp_path).write_text(
+        "<!-- authors' notes -->\n### toy.alpha\n\nIt is {{measured.mean}}.\n"
+        "### myopia.x\n\nIn short: it is {{measured.mean}}, not 0.5.\n"
+    )
+    results = [
+        _result(measured={"mean": 0.5}, figures=["figures/toy.alpha.png"]),
+        _result("myopia.x", verdict="differs", measured={"mean": 0.25}),
+        _result("spectral.y", verdict="extension", prediction="holds", measured={}),
+    ]
+    path = update_checklist(tmp_path, results)
     text = path.read_text()
     assert text.startswith("# ") and "reproduce/discussion.md" in text and "results/default/" in text
-    assert text.index(START) < text.index("`toy.alpha`") < text.index(END) < text.index("## Discussion")
-    assert text.endswith("It is 0.5.\n")
+    assert "authors' notes" not in text
+    summary = text[text.index("## Summary") : text.index("## <a id=")]
+    assert "| [Spectral bias (Wang & Pehlevan)](#spectral) | 1 | · | · | 1 |" in summary
+    assert "| [Generative Myopia (Siami)](#myopia) | 1 | · | 1 | · |" in summary
+    assert "[`myopia.x`](#myopia.x), differs: it is 0.25, not 0.5." in summary
+    assert f"![Every claim's numbers against the paper's]({OVERVIEW_FIGURE})" in summary
+    # papers in their order, then other prefixes; each claim's section after its paper's table
+    assert text.index('<a id="spectral">') < text.index('<a id="myopia">') < text.index('<a id="toy">')
+    section = text[text.index('### <a id="toy.alpha">') :]
+    assert "`python -m reproduce.all --only toy.alpha`" in section
+    assert "![toy.alpha](figures/toy.alpha.png)" in section and section.endswith("It is 0.5.\n")
+    assert (tmp_path / OVERVIEW_FIGURE).is_file()
+
+
+def test_a_negative_verdict_needs_its_sentence(tmp_path):
+    discussion_path(tmp_path).parent.mkdir(parents=True)
+    discussion_path(tmp_path).write_text("### toy.alpha\n\nNo summary line.\n")
+    with pytest.raises(ValueError, match="no 'In short:' line"):
+        update_checklist(tmp_path, [_result(verdict="extension", prediction="fails")])
+    assert not checklist_path(tmp_path).exists()
+
+
+def test_split_sections_and_in_short():
+    preamble, bodies = split_sections("Intro\n### toy.a — title\nIn short: one.\nMore.\n### `toy.b`\nTwo.")
+    assert preamble == "Intro\n" and bodies == {"toy.a": "In short: one.\nMore.\n", "toy.b": "Two."}
+    assert in_short(bodies["toy.a"]) == "one." and in_short(bodies["toy.b"]) is None
+
+
+def test_ordered_follows_the_papers_and_their_claim_order():
+    ids = ["myopia.lemma3_1", "toy.z", "bridge.starvation_law", "spectral.inverse_law", "spectral.eq7_weights"]
+    groups = ordered([_result(i) for i in ids])
+    assert [(p, [r["claim_id"] for r in rs]) for p, rs in groups] == [
+        ("spectral", ["spectral.eq7_weights", "spectral.inverse_law"]),
+        ("myopia", ["myopia.lemma3_1"]),
+        ("bridge", ["bridge.starvation_law"]),
+        ("toy", ["toy.z"]),
+    ]
+
+
+def test_summary_lists_only_negative_findings():
+    groups = [("toy", [_result(), _result("toy.b", verdict="extension", prediction="holds")])]
+    summary = render_summary(groups, {})
+    assert "| [toy](#toy) | 2 | 1 | 1 |" in summary and "- **toy**" not in summary
+    assert "No claim differs" in summary
 
 
 def test_update_refuses_a_discussion_it_cannot_fill(tmp_path):
@@ -208,7 +255,7 @@ def synced(tmp_path, clean_provenance):
     discussion_path(tmp_path).parent.mkdir(parents=True)
     discussion_path(tmp_path).write_text(
         "## Discussion\n\n### toy.alpha\n\nThe mean is {{measured.mean | .4f}}.\n\n"
-        "### `toy.beta` — why it differs\n\nToy.\n"
+        "### `toy.beta` — why it differs\n\nIn short: toy.\n"
     )
     update_checklist(tmp_path)
     assert check_sync(tmp_path, claims) == []
@@ -328,6 +375,19 @@ def test_stale_figure_stamp(synced):
     root, claims = synced
     stamp_source(root / "figures" / "toy.beta.png", "0" * 64)
     _has(check_sync(root, claims), "toy.beta: figure figures/toy.beta.png was not drawn from the current result")
+
+
+def test_overview_figure_stale_missing_or_damaged(synced):
+    root, claims = synced
+    figure = root / OVERVIEW_FIGURE
+    stamp_source(figure, "0" * 64)
+    _has(check_sync(root, claims), f"{OVERVIEW_FIGURE} was not drawn from the current record")
+    figure.write_bytes(b"not a png")
+    _has(check_sync(root, claims), f"{OVERVIEW_FIGURE} is unreadable")
+    figure.unlink()
+    _has(check_sync(root, claims), f"{OVERVIEW_FIGURE} is missing")
+    update_checklist(root)
+    assert check_sync(root, claims) == []
 
 
 def test_missing_discussion_section(synced):

@@ -154,7 +154,10 @@ def test_agreement_summary_and_strict(tmp_path, clean_tree, capsys):
     )
     assert "verdicts by paper:\n  toy: 1 differs" in out
     assert "verdict changed since the record: toy.alpha: reproduced -> differs" in out
-    assert f"checklist (regenerated from the default record by --record): {tmp_path / 'paper_claims.md'}" in out
+    assert (
+        "the checklist and its overview figure (regenerated from the default record by --record): "
+        f"{tmp_path / 'paper_claims.md'}, {tmp_path / 'figures' / 'overview.png'}"
+    ) in out
     assert _main(tmp_path, "--preset", "quick", "--strict", claims=[odd]) == EXIT_DISAGREES
 
 

@@ -6,7 +6,7 @@ import re
 
 import reproduce
 from reproduce.claims import registered
-from reproduce.registry import CLAIM_MODULES, all_claims
+from reproduce.registry import CLAIM_MODULES, all_claims, in_paper_order
 
 
 def _modules_that_register() -> set[str]:
@@ -42,3 +42,9 @@ def test_one_claim_per_module_named_after_its_id():
     for claim in claims:
         prefix, name = claim.id.split(".", 1)
         assert claim.measure.__module__ == f"{PACKAGE_OF_PREFIX[prefix]}.{name}", claim.id
+
+
+def test_in_paper_order_follows_claim_modules():
+    ordered = in_paper_order(reversed(all_claims()))
+    assert [c.module for c in ordered] == list(CLAIM_MODULES)
+    assert ordered[0].id == "spectral.eq7_weights" and ordered[-1].id == "bridge.starvation_dynamics"
