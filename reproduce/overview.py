@@ -396,6 +396,10 @@ _PAPER_MAPPING = "measured.mappings.linear f = 0.25 k (crossing at the paper's k
 
 COMPARISONS: dict[str, tuple[Comparison, ...]] = {
     # Spectral bias (Wang & Pehlevan)
+    "spectral.optimum_loss": (
+        _error("eq. 5 vs lstsq, max rel.", f"{_M}.max_lstsq_rel_error", "tolerance.lstsq_rel"),
+        _error("eq. 6 sample ridge vs eq. 5, max rel.", f"{_M}.max_ridge_rel_error", "tolerance.lstsq_rel"),
+    ),
     "spectral.eq7_weights": (_error("eq. 7 vs ODE, max rel.", f"{_M}.ode_max_rel_error", "tolerance.ode_rel"),),
     "spectral.lemma4_1_sign": (
         _error("printed sign, min rel.", f"{_M}.min_printed_rel_error", "tolerance.rel"),
@@ -529,6 +533,9 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
             "paper_value.random.connectivity",
             f"{_M}.floor.random.trials",
         ),
+    ),
+    "myopia.distinct_resistance": (
+        Comparison("|R_eff bridge 1 - bridge 2|, literal chain", f"{_M}.literal_abs_diff"),
     ),
     "myopia.trained_table2_chain": (
         _seeds(

@@ -15,6 +15,7 @@ __all__ = ["CLAIM_MODULES", "all_claims", "in_paper_order", "select"]
 
 CLAIM_MODULES = (
     # Spectral bias (Wang & Pehlevan), in the paper's order: Sec. 4, Sec. 5, Sec. 6, appendix, then ours
+    "reproduce.spectral_bias.optimum_loss",
     "reproduce.spectral_bias.eq7_weights",
     "reproduce.spectral_bias.lemma4_1_sign",
     "reproduce.spectral_bias.prop4_2_variance",
@@ -45,6 +46,7 @@ CLAIM_MODULES = (
     "reproduce.myopia.table1_barbell",
     "reproduce.myopia.trained_table1_barbell",
     "reproduce.myopia.table2_chain",
+    "reproduce.myopia.distinct_resistance",
     "reproduce.myopia.trained_table2_chain",
     "reproduce.myopia.fig4_visible_bridge",
     "reproduce.myopia.trained_visible_bridge",
