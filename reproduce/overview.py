@@ -400,6 +400,14 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
         _error("eq. 5 vs lstsq, max rel.", f"{_M}.max_lstsq_rel_error", "tolerance.lstsq_rel"),
         _error("eq. 6 sample ridge vs eq. 5, max rel.", f"{_M}.max_ridge_rel_error", "tolerance.lstsq_rel"),
     ),
+    "spectral.gaussian_equivalence": (
+        _error(
+            "linear: Rademacher vs Gaussian run, max rel.",
+            f"{_M}.linear_exact_max_rel_diff",
+            "tolerance.linear_exact_rel",
+        ),
+        Comparison("MLP runs apart / sampled linear runs apart", f"{_M}.mlp_over_linear_sampled"),
+    ),
     "spectral.eq7_weights": (_error("eq. 7 vs ODE, max rel.", f"{_M}.ode_max_rel_error", "tolerance.ode_rel"),),
     "spectral.lemma4_1_sign": (
         _error("printed sign, min rel.", f"{_M}.min_printed_rel_error", "tolerance.rel"),
@@ -534,9 +542,7 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
             f"{_M}.floor.random.trials",
         ),
     ),
-    "myopia.distinct_resistance": (
-        Comparison("|R_eff bridge 1 - bridge 2|, literal chain", f"{_M}.literal_abs_diff"),
-    ),
+    "myopia.distinct_resistance": (Comparison("|R_eff bridge 1 - bridge 2|, literal chain", f"{_M}.literal_abs_diff"),),
     "myopia.trained_table2_chain": (
         _seeds(
             "weighted connectivity", f"{_M}.intervals_floor.weighted.connectivity", "paper_value.weighted.connectivity"

@@ -16,6 +16,7 @@ __all__ = ["CLAIM_MODULES", "all_claims", "in_paper_order", "select"]
 CLAIM_MODULES = (
     # Spectral bias (Wang & Pehlevan), in the paper's order: Sec. 4, Sec. 5, Sec. 6, appendix, then ours
     "reproduce.spectral_bias.optimum_loss",
+    "reproduce.spectral_bias.gaussian_equivalence",
     "reproduce.spectral_bias.eq7_weights",
     "reproduce.spectral_bias.lemma4_1_sign",
     "reproduce.spectral_bias.prop4_2_variance",
