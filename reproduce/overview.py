@@ -392,6 +392,7 @@ def _seeds(label: str, ours: str, paper: str | float, note: str = "") -> Compari
 
 _FIT = "details.fits"
 _M = "measured"
+_SIMILAR_BIAS = "deeper networks have a similar bias (alpha = 1 for two layers)"
 _PAPER_MAPPING = "measured.mappings.linear f = 0.25 k (crossing at the paper's k ~ 3.5)"
 
 COMPARISONS: dict[str, tuple[Comparison, ...]] = {
@@ -433,6 +434,11 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
         ),
     ),
     "spectral.prop5_1_two_layer": (_error("weights vs ODE, max rel.", f"{_M}.weights_max_rel_error", "tolerance.rel"),),
+    "spectral.deep_linear": (
+        Comparison("alpha, aligned, L = 4", f"{_M}.aligned.4.alpha", 1.0, note=_SIMILAR_BIAS),
+        _seeds("alpha, random start, L = 3", f"{_M}.full_matrix.3.alpha", 1.0, note=_SIMILAR_BIAS),
+        _seeds("alpha, random start, L = 4", f"{_M}.full_matrix.4.alpha", 1.0, note=_SIMILAR_BIAS),
+    ),
     "spectral.prop5_3_circulant": (_error("gains vs ODE, max rel.", f"{_M}.gain_max_rel_error", "tolerance.rel"),),
     "spectral.eq10_typo": (
         _error("as printed, max abs.", f"{_M}.printed_max_abs_error", "tolerance.abs"),

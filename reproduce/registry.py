@@ -22,6 +22,7 @@ CLAIM_MODULES = (
     "reproduce.spectral_bias.prop4_2_variance",
     "reproduce.spectral_bias.inverse_law",
     "reproduce.spectral_bias.prop5_1_two_layer",
+    "reproduce.spectral_bias.deep_linear",
     "reproduce.spectral_bias.prop5_3_circulant",
     "reproduce.spectral_bias.eq10_typo",
     "reproduce.spectral_bias.prop5_4_patch",
