@@ -278,11 +278,12 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Bridge prediction vs training step per loss (replicate 1), one panel per optimiser, with the learning times."""
     import matplotlib.pyplot as plt
 
+    from reproduce.myopia.figures import legend_below
     from reproduce.plotting import figure_path, save_figure
 
     v = result["measured"]
     curves = result["details"]["curves"]
-    fig, axes = plt.subplots(1, len(ARMS), figsize=(13, 4.5))
+    fig, axes = plt.subplots(1, len(ARMS), figsize=(14, 6.2))
     for ax, arm in zip(axes, ARMS):
         first = v[arm]["per_seed"][0]
         for j, lam in enumerate(curves[arm]):
@@ -300,14 +301,13 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             for r in v[arm]["rows"]
         )
         name = "Adam, cosine-decayed rate" if arm == "adam" else f"plain SGD, rate {v['sgd_lr']:g}"
-        ax.set_title(f"{name}\nmean speed-up over {len(v['seeds'])} seed(s): {rows}", fontsize=9)
+        ax.set_title(f"{name}\nmean speed-up over {len(v['seeds'])} seed(s):\n{rows}")
         ax.set_xlabel("training step")
         ax.set_ylabel("bridge: predicted P(A_0 = 1 | A_T)")
-        ax.legend(fontsize=8)
+        legend_below(ax)
     fig.suptitle(
-        f"bridge learning dynamics, eps = {v['epsilon']}, replicate 1 (dotted: p* at the training frequency; "
-        "shaded: the climb whose length is the learning time)",
-        fontsize=10,
+        f"bridge learning dynamics, eps = {v['epsilon']}, replicate 1\n(dotted: p* at the training frequency; "
+        "shaded: the climb whose length is the learning time)"
     )
     return [save_figure(fig, figure_path(result, out_dir))]
 

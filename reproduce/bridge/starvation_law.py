@@ -197,34 +197,33 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """tau* vs eps for three weightings (simulation markers, closed-form lines) and the speed-up law."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     d = result["details"]
     eps = np.asarray(result["measured"]["epsilons"], float)
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.4))
     palette = dict(zip(d["rows"], ("C3", "C0", "C2")))  # one colour per weighting, both panels
     for name, row in d["rows"].items():
         color = palette[name]
-        axes[0].loglog(eps, np.asarray(row["tau_closed"], float), "-", color=color, label=f"{name}: closed form")
-        axes[0].loglog(
-            eps, np.asarray(row["tau_sim"], float), "o", color=color, label=f"{name}: gradient-flow simulation"
-        )
+        axes[0].loglog(eps, np.asarray(row["tau_closed"], float), "-", color=color, label=name)
+        axes[0].loglog(eps, np.asarray(row["tau_sim"], float), "o", color=color)
     base = np.asarray(d["rows"]["omega = 1"]["tau_sim"], float)
-    axes[0].loglog(eps, base[0] * (eps[0] * (1 - eps[0])) / (eps * (1 - eps)), "k:", lw=1, label="∝ 1/(eps(1-eps))")
+    axes[0].loglog(
+        eps, base[0] * (eps[0] * (1 - eps[0])) / (eps * (1 - eps)), "k:", lw=1.5, label="prediction: ∝ 1/(eps(1-eps))"
+    )
     axes[0].set_xlabel("edge probability eps")
-    axes[0].set_ylabel("time to learn the edge tau* (geometric criterion, eta = 1)")
+    axes[0].set_ylabel("time to learn the edge tau* (eta = 1)")
     axes[0].set_title("rare edges are learned last; weighting removes the delay")
-    axes[0].legend(fontsize=8)
     for name, sp in d["speedup"].items():
         color = palette.get(name, "C7")
-        axes[1].loglog(
-            eps, np.asarray(sp["predicted"], float), "-", color=color, label=f"{name}: omega/(omega eps + 1 - eps)"
-        )
-        axes[1].loglog(eps, np.asarray(sp["simulated"], float), "o", color=color, label=f"{name}: simulated")
+        axes[1].loglog(eps, np.asarray(sp["predicted"], float), "-", color=color, label=name)
+        axes[1].loglog(eps, np.asarray(sp["simulated"], float), "o", color=color)
     axes[1].set_xlabel("edge probability eps")
     axes[1].set_ylabel("speed-up tau*(omega = 1) / tau*(omega)")
     axes[1].set_title("speed-up from weighting present edges")
-    axes[1].legend(fontsize=8)
+    axes[0].plot([], [], "-", color="0.3", label="lines: closed form (right: law omega/(omega eps + 1 - eps))")
+    axes[0].plot([], [], "o", color="0.3", label="dots: gradient-flow simulation")
+    legend_outside(fig, ncols=3)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -204,47 +204,52 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """P(disconnected) and bridge marginal against parameter count."""
+    """P(disconnected) and bridge marginal against parameter count (per-replicate Wilson bars)."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.myopia.figures import wilson_yerr
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     v = result["measured"]
+    S = result["config"]["samples"]
     std = [r for r in v["rows"] if r["lam"] == 0]
     w = v["rows"][-1]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     p = [r["parameters"] for r in std]
     for r in std:
-        axes[0].plot(
-            np.full(len(r["per_seed"]), r["parameters"]),
-            [q["disconnected"] for q in r["per_seed"]],
-            ".",
+        each = np.array([q["disconnected"] for q in r["per_seed"]])
+        axes[0].errorbar(
+            r["parameters"] * np.linspace(1.04, 1.12, each.size),
+            each,
+            yerr=wilson_yerr(each, S),
+            fmt=".",
             color="0.5",
-            ms=4,
+            capsize=2,
+            label=f"each replicate (99% Wilson, {S} samples)",
         )
     axes[0].plot(
         p,
         [r["disconnected"]["mean"] for r in std],
         "o-",
-        label=f"standard loss, mean of {len(v['seeds'])} replicate(s) (dots: each)",
+        label=f"standard loss, mean of {len(v['seeds'])} replicate(s)",
     )
     axes[0].plot(
         [w["parameters"]], [w["disconnected"]["mean"]], "s", color="C1", ms=9, label=f"weighted, lam = {w['lam']:g}"
     )
-    axes[0].axhline(1 - v["epsilon"], color="k", ls="--", label="1 - eps (Theorem 3.2)")
+    axes[0].axhline(1 - v["epsilon"], color="k", ls="--", label="paper (Theorem 3.2): 1 - eps")
     axes[0].set_ylabel("fraction of samples disconnected")
-    axes[1].plot(p, [r["learned_bridge"]["mean"] for r in std], "o-", label="standard: learned bridge")
-    axes[1].axhline(v["epsilon"], color="k", ls="--", label="eps")
-    axes[1].plot(
-        [w["parameters"]], [w["learned_bridge"]["mean"]], "s", color="C1", ms=9, label="weighted: learned bridge"
-    )
+    axes[0].set_title("disconnected samples")
+    axes[1].plot(p, [r["learned_bridge"]["mean"] for r in std], "o-")
+    axes[1].axhline(v["epsilon"], color="k", ls=":", label="eps (Lemma 3.1)")
+    axes[1].plot([w["parameters"]], [w["learned_bridge"]["mean"]], "s", color="C1", ms=9)
     axes[1].axhline(w["target"]["mean"], color="C1", ls=":", label="p* of the weighted loss")
     axes[1].set_ylabel("bridge marginal in samples")
+    axes[1].set_title("learned bridge marginal")
     for ax in axes:
         ax.set_xscale("log")
         ax.set_xlabel("network parameters")
-        ax.legend(fontsize=8)
-    fig.suptitle("capacity does not fix the standard loss")
+    fig.suptitle(f"capacity does not fix the standard loss (bridge frequency eps = {v['epsilon']})")
+    legend_outside(fig, ncols=3)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

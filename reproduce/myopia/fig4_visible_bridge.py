@@ -299,48 +299,65 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Frequency mappings, connectivity vs k under each, and the rho side sweep."""
+    """Frequency mappings, connectivity vs k under each (with the paper's described curves), and the rho sweep."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.myopia.figures import METHOD_COLORS, legend_below, paper_percent, paper_step, wilson_yerr
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     d, cfg = result["details"], result["config"]
+    paper = result["paper_value"]
     ks = np.asarray(d["ks"])
+    K = cfg["trials"]
     curves = {label: d["curves"][label] for label, _, _ in cfg["mappings"]}  # config order, not JSON's sorted keys
-    fig, axes = plt.subplots(2, 3, figsize=(16, 9))
+    fig, axes = plt.subplots(2, 3, figsize=(16, 10))
     ax = axes[0, 0]
     for i, (label, e) in enumerate(curves.items()):
-        ax.plot(ks, e["frequency"], "o-", color=f"C{i}", label=label)
+        ax.plot(ks, e["frequency"], "o-", color=f"C{i + 4}", label=label.split(" (")[0])
     ax.axhline(cfg["common"], color="k", ls="--", lw=1, label=f"clique-edge frequency {cfg['common']}")
     ax.set_xlabel("bridge thickness k (cross edges)")
     ax.set_ylabel("training frequency of each cross edge")
     ax.set_title("k -> frequency mappings (the open choice)")
-    ax.legend(fontsize=8, loc="center right")
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.1))  # below every mapping at k >= 4, above the constant one
     panels = [axes[0, 1], axes[0, 2], axes[1, 0], axes[1, 1]]
     lams = cfg["lams"]
+    described = paper_step(paper["standard"], ks)
     for ax, (label, e) in zip(panels, curves.items()):
-        ax.plot(ks, d["random"], "-", color="0.6", lw=1.2, label="random")
-        ax.plot(ks, d["oracle"], "k:", lw=2, label="spectral oracle")
-        ax.plot(ks, e["standard"], "o-", color="C0", lw=2, label="standard diffusion")
+        ax.plot(ks, d["random"], "-", color=METHOD_COLORS["random"], lw=1.2, label="random")
+        ax.plot(ks, d["oracle"], ":", color=METHOD_COLORS["oracle"], lw=2.5, label="spectral oracle")
+        ax.errorbar(
+            ks,
+            e["standard"],
+            yerr=wilson_yerr(e["standard"], K),
+            fmt="o-",
+            color=METHOD_COLORS["standard"],
+            lw=2,
+            capsize=2,
+            label="standard diffusion",
+        )
         for j, lam in enumerate(lams):
-            ax.plot(
+            y = e[f"weighted_lam{lam:g}"]
+            ax.errorbar(
                 ks,
-                e[f"weighted_lam{lam:g}"],
-                "s--" if j else "^--",
-                color=("C3", "C1")[j % 2],
+                y,
+                yerr=wilson_yerr(y, K),
+                fmt="s--" if j else "^--",
+                color=("C1", "C3")[j % 2],
                 ms=5,
+                capsize=2,
                 label=f"weighted, lambda = {lam:g}",
             )
+        ax.plot(ks, described, "kx", ms=10, mew=2.5, label="paper: standard (described)")
+        ax.axhline(paper_percent(paper["weighted"]), color="k", ls="-.", lw=1, label="paper: weighted")
         crossing = float(e["crossing_k"])  # stored as the string "inf" when f(k) never crosses
+        where = "never" if not np.isfinite(crossing) else f"at k = {crossing:.2f}"
         if np.isfinite(crossing) and crossing <= ks[-1] + 0.5:
-            ax.axvline(
-                e["crossing_k"], color="C2", lw=1.5, alpha=0.7, label=f"f(k) = {cfg['common']} at k = {crossing:.2f}"
-            )
-        ax.set_ylim(-0.03, 1.05)
+            ax.axvline(crossing, color="C2", lw=1.5, alpha=0.5, label=f"f(k) crosses {cfg['common']}")
+        ax.set_ylim(-0.05, 1.05)
         ax.set_xlabel("bridge thickness k")
-        ax.set_ylabel(f"connectivity (fraction of {cfg['trials']} trials)")
-        ax.set_title(label, fontsize=10.5)
-        ax.legend(fontsize=8, loc="center right")
+        ax.set_ylabel(f"connectivity (fraction of {K} trials)")
+        ax.set_title(f"{label}\nf(k) crosses {cfg['common']} {where}")
+    legend_outside(fig, panels, ncols=4)
     ax = axes[1, 2]
     rs = d["rho_sweep_calibrated"]
     cmap = plt.get_cmap("viridis")
@@ -348,12 +365,12 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ax.plot(ks, row, "o-", ms=4, color=cmap(i / max(1, len(rs["rho"]) - 1)), label=f"rho = {rho:g}")
     ax.set_xlabel("bridge thickness k")
     ax.set_ylabel("connectivity (weighted diffusion)")
-    ax.set_title(f"weighted, lambda = {max(lams):g}, f = 0.25 k: effect of rho", fontsize=10.5)
-    ax.set_ylim(-0.03, 1.05)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(f"weighted, lambda = {max(lams):g}, f = 0.25 k:\neffect of the density rho")
+    ax.set_ylim(-0.05, 1.05)
+    legend_below(ax, ncols=3)
     fig.suptitle(
-        f"Exp III: two K{cfg['clique']} joined by k cross edges, rho = {cfg['rho']}, clique edges at {cfg['common']}",
-        fontsize=12,
+        f"Exp III (Fig. 4): two K{cfg['clique']} joined by k cross edges, rho = {cfg['rho']}, "
+        f"clique edges at {cfg['common']}; bars: 99% Wilson intervals"
     )
     return [save_figure(fig, figure_path(result, out_dir))]
 

@@ -266,14 +266,16 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """SGD trajectories of p (standard vs weighted) and the final p against omega with p*."""
+    """SGD trajectories of p (standard vs weighted) and the final p against omega with p*, with the paper's p values."""
     import matplotlib.pyplot as plt
 
+    from reproduce.myopia.figures import legend_below
     from reproduce.plotting import Z_99, figure_path, save_figure
 
     d, cfg, m = result["details"], result["config"], result["measured"]
+    paper = result["paper_value"]
     steps = np.asarray(d["record_steps"])
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.6))
     ax = axes[0]
     for key, color, label in (
         ("standard", "C0", "standard (omega = 1)"),
@@ -285,13 +287,14 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.axhline(
         m["p_star_weighted"], color="C3", ls="--", lw=1.2, label=f"p* = {m['p_star_weighted']:.3f} (closed form)"
     )
-    ax.axhline(cfg["epsilon"], color="C0", ls="--", lw=1.2, label=f"eps = {cfg['epsilon']}")
-    ax.axhline(1.0, color="k", ls=":", lw=1.2, label="paper's weighted result ~1.0")
+    for j, key in enumerate(("standard p", "weighted p")):
+        label = f"paper: p ~ {paper['standard p']:g} (standard), ~ {paper['weighted p']:g} (weighted)"
+        ax.axhline(paper[key], color="k", ls=":", lw=1.5, label=None if j else label)
     ax.set_xlabel("SGD step")
     ax.set_ylabel("predicted edge probability p = sigmoid(theta)")
     ax.set_ylim(0, 1.05)
-    ax.set_title(f"Exp IV: batch {cfg['batch']}, lr {cfg['lr']}, theta_0 = {cfg['theta0']}")
-    ax.legend(fontsize=9, loc="center right")
+    ax.set_title(f"Exp IV: batch {cfg['batch']}, lr {cfg['lr']}, theta_0 = {cfg['theta0']}, eps = {cfg['epsilon']}")
+    legend_below(ax)
 
     ax = axes[1]
     om = np.asarray(d["sweep_omega"], float)
@@ -308,13 +311,20 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         label="SGD, late-time mean (99% bars)",
     )
     ax.axvline(1 / eps, color="0.5", ls=":", lw=1.2, label="omega eps = 1")
-    ax.axvline(cfg["omega"], color="C3", ls="--", lw=1, label=f"paper's omega = {cfg['omega']:g}")
-    ax.axhline(1.0, color="k", ls=":", lw=1)
+    ax.plot(
+        [1.0, cfg["omega"]],
+        [paper["standard p"], paper["weighted p"]],
+        "k*",
+        ms=15,
+        mfc="none",
+        mew=1.5,
+        label=f"paper (omega = 1, {cfg['omega']:g})",
+    )
     ax.set_xlabel("positive-class weight omega")
     ax.set_ylabel("final p (mean over late steps and seeds)")
     ax.set_ylim(0, 1.05)
     ax.set_title(f"when does p -> 1?  (eps = {eps})")
-    ax.legend(fontsize=9, loc="lower right")
+    legend_below(ax)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

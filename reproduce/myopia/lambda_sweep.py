@@ -270,13 +270,16 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Connectivity and RSE vs lambda for both graphs, with the score crossings marked."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.myopia.figures import wilson_yerr
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     d, m = result["details"], result["measured"]
-    fig, axes = plt.subplots(2, 2, figsize=(13, 8))
+    trials = result["config"]["trials"]
+    fig, axes = plt.subplots(2, 2, figsize=(13, 8.5), sharex=True)
     for j, name in enumerate(d):
         lam = np.asarray(d[name]["lambda"])
         shown = lam <= XMAX
+        kept = m[name]["bridges_kept_beyond"]
         for i, (key, ylabel) in enumerate(
             (
                 ("connectivity", "connectivity (fraction of trials)"),
@@ -285,27 +288,33 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ):
             ax = axes[i, j]
             y = np.asarray(d[name][key])[shown]
+            for x in m[name]["crossings"]:
+                ax.axvline(x, color="0.5", lw=0.8, ls="--", label="score crossings")
+            ax.axvline(kept, color="C2", lw=1.5, alpha=0.6, zorder=0, label="lambda above which the bridges are kept")
             if key == "rse_mean":
                 sd = np.asarray(d[name]["rse_std"])[shown]
-                ax.fill_between(lam[shown], y - sd, y + sd, color="C3", alpha=0.2, label="+- 1 std over trials")
-            ax.plot(lam[shown], y, "o-", color="C3", ms=3.5, label="weighted diffusion")
-            ax.axhline(d[name]["oracle"][key], color="k", ls=":", lw=1.5, label="spectral oracle")
-            for x in m[name]["crossings"]:
-                ax.axvline(x, color="0.5", lw=0.8, ls="--")
-            ax.axvline(
-                m[name]["bridges_kept_beyond"],
-                color="C2",
-                lw=1.5,
-                label=f"bridges kept for lambda > {m[name]['bridges_kept_beyond']:.4g}",
-            )
-            ax.set_xlim(-0.05, XMAX)
-            ax.set_ylabel(ylabel, fontsize=10)
-            ax.set_xlabel(f"lambda (weight of R_eff in the score); values unchanged up to lambda = {lam.max():g}")
-            if i == 0:
-                ax.set_title(f"{name}, rho = {m[name]['rho']} (dashed: score crossings)")
-                ax.legend(fontsize=8.5, loc="center right")
+                ax.fill_between(lam[shown], y - sd, y + sd, color="C3", alpha=0.2, label="+- 1 std of RSE over trials")
+                ax.plot(lam[shown], y, "o-", color="C3", ms=3.5, label="weighted diffusion (mean RSE)")
             else:
-                ax.legend(fontsize=8.5, loc="center left")
+                ax.errorbar(
+                    lam[shown],
+                    y,
+                    yerr=wilson_yerr(y, trials),
+                    fmt="o-",
+                    color="C3",
+                    ms=3.5,
+                    capsize=2,
+                    label="weighted diffusion (bars: 99% Wilson)",
+                )
+            ax.axhline(d[name]["oracle"][key], color="k", ls=":", lw=1.5, label="spectral oracle")
+            ax.set_xlim(-0.05, lam[shown].max() + 0.1)
+            ax.set_ylabel(ylabel)
+            if i == 0:
+                ax.set_title(f"{name}, rho = {m[name]['rho']}: bridges kept for lambda > {kept:.4g}")
+            else:
+                ax.set_xlabel(f"lambda (weight of R_eff in the score); values unchanged up to lambda = {lam.max():g}")
+    fig.suptitle(f"Weighted diffusion as a function of lambda ({trials} trials per point)")
+    legend_outside(fig, ncols=3)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

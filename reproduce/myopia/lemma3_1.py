@@ -195,10 +195,11 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Learned vs generator marginals, per-edge z-scores, and the 1/sqrt(N) convergence."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import Z_99, figure_path, save_figure
+    from reproduce.monte_carlo import wilson_interval
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     d, cfg, m = result["details"], result["config"], result["measured"]
-    fig, axes = plt.subplots(1, 3, figsize=(16, 4.8))
+    fig, axes = plt.subplots(1, 3, figsize=(16, 5.4))
     markers = {
         "mle": ("o", "C0", "Bernoulli MLE"),
         "logistic": ("x", "C1", "logit by gradient descent"),
@@ -208,17 +209,14 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     for gen, fill in (("barbell", True), ("spread", False)):
         f = np.asarray(d[f"{gen}_frequency"])
         for w, (mk, col, lab) in markers.items():
-            ax.plot(
-                f, d[f"{gen}_{w}"], mk, color=col, ms=5, mfc=col if fill else "none", alpha=0.8, label=f"{lab} ({gen})"
-            )
+            ax.plot(f, d[f"{gen}_{w}"], mk, color=col, ms=5, mfc=col if fill else "none", alpha=0.8, label=lab)
     grid = np.linspace(0, 1, 200)
-    band = Z_99 * np.sqrt(grid * (1 - grid) / cfg["train_graphs"])
-    ax.fill_between(grid, grid - band, grid + band, color="0.8", label=f"99% binomial band, N = {cfg['train_graphs']}")
+    low, high = wilson_interval(grid, cfg["train_graphs"])
+    ax.fill_between(grid, low, high, color="0.8", label=f"99% Wilson band of N = {cfg['train_graphs']} graphs")
     ax.plot(grid, grid, "k-", lw=0.8)
     ax.set_xlabel("generator frequency P_freq(e)")
     ax.set_ylabel("learned marginal p(A_e = 1)")
-    ax.set_title("Lemma 3.1: learned marginal = frequency")
-    ax.legend(fontsize=7.5, loc="upper left")
+    ax.set_title("learned marginal = frequency\n(filled: barbell 0.95 / 0.05; open: spread 0.01-0.99)")
 
     ax = axes[1]
     offsets = {"mle": -0.2, "logistic": 0.0, "diffusion": 0.2}
@@ -226,14 +224,13 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         for w, (mk, col, lab) in markers.items():
             z = np.asarray(d[f"{gen}_{w}_z"])
             x = i + offsets[w] + np.linspace(-0.07, 0.07, z.size)
-            ax.plot(x, z, mk, color=col, ms=3.5, label=lab if i == 0 else None)
+            ax.plot(x, z, mk, color=col, ms=3.5, label=lab)
     crit = m["z_critical_bonferroni"]
     for s in (-1, 1):
-        ax.axhline(s * crit, color="k", ls="--", lw=1)
+        ax.axhline(s * crit, color="k", ls="--", lw=1, label=f"Bonferroni {cfg['level']:.0%} bounds")
     ax.set_xticks([0, 1], ["barbell 0.95 / 0.05", "spread 0.01-0.99"])
     ax.set_ylabel("z = (learned - frequency) / binomial s.e.")
-    ax.set_title(f"per-edge z-scores (dashed: Bonferroni {cfg['level']:.0%})")
-    ax.legend(fontsize=9, loc="lower right")
+    ax.set_title("per-edge z-scores")
 
     ax = axes[2]
     N = np.asarray(d["convergence_sizes"], float)
@@ -243,7 +240,8 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_xlabel("training graphs N")
     ax.set_ylabel("RMS error of learned marginals (spread)")
     ax.set_title("convergence to the marginals")
-    ax.legend(fontsize=9)
+    fig.suptitle("Lemma 3.1: the learned marginal of every edge is its training frequency")
+    legend_outside(fig, ncols=3)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -63,7 +63,6 @@ from theory.sparsifiers import METHODS, edge_budget, importance_sample, method_s
 __all__ = ["Config", "REAL_GRAPHS", "betweenness_observation_probability", "load_real_graph", "snapshot_frequencies"]
 
 ALL_METHODS = METHODS + ("spielman_srivastava",)
-COLORS = {"random": "0.6", "standard": "C0", "weighted": "C3", "oracle": "0.15", "spielman_srivastava": "C4"}
 
 REAL_GRAPHS: dict[str, Callable[[], nx.Graph]] = {
     "karate": nx.karate_club_graph,
@@ -310,10 +309,11 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Grouped bars: connectivity, RSE and spectral epsilon by method and rho, one column per graph."""
+    """One panel per metric: every (graph, rho) on the x axis, the five methods as markers side by side."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.myopia.figures import METHOD_COLORS, wilson_yerr
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     m, cfg = result["measured"], result["config"]
     graphs = list(cfg["graphs"]) + ["planted"]
@@ -324,56 +324,62 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         "oracle": "oracle",
         "spielman_srivastava": "Spielman-Srivastava",
     }
+    markers = {"random": "o", "standard": "s", "weighted": "^", "oracle": "D", "spielman_srivastava": "v"}
+    groups = [(g, r) for g in graphs for r in (cfg["large_rhos"] if g == "planted" else cfg["rhos"])]
+    x = np.arange(len(groups))
     metrics = (
-        ("connectivity", "connectivity"),
+        ("connectivity", "connectivity (bars: 99% Wilson)"),
         ("rse_mean", "mean RSE of lambda_2"),
         ("epsilon_mean", "mean spectral epsilon"),
     )
-    fig, axes = plt.subplots(3, len(graphs), figsize=(4.0 * len(graphs), 10.5), squeeze=False)
-    for j, g in enumerate(graphs):
-        rhos = cfg["large_rhos"] if g == "planted" else cfg["rhos"]
-        x = np.arange(len(rhos))
-        width = 0.8 / len(ALL_METHODS)
-        for i, (key, ylabel) in enumerate(metrics):
-            ax = axes[i, j]
-            if g == "planted" and key == "epsilon_mean":
-                ax.axis("off")
-                ax.text(
-                    0.5,
-                    0.15,
-                    "planted graph: spectral epsilon\nneeds dense eigensolves,\nnot computed at this size",
-                    ha="center",
-                    va="center",
-                    fontsize=10,
-                )
-                continue
-            for k, method in enumerate(ALL_METHODS):
-                y = [m[g][f"rho={r:g}"][method][key] for r in rhos]
-                ax.bar(
-                    x + (k - (len(ALL_METHODS) - 1) / 2) * width, y, width, color=COLORS[method], label=labels[method]
-                )
-            ax.set_xticks(x, [f"rho={r:g}" for r in rhos])
-            ax.set_ylim(0, 1.05 if key == "connectivity" else None)
-            if j == 0 or g == "planted":
-                ax.set_ylabel(ylabel)
-            if i == 0:
-                info = m[g]
-                ax.set_title(
-                    (
-                        f"{g}: n={info['nodes']}, m={info['edges']}, "
-                        f"bridges={info.get('bridges', info.get('planted_bridges'))}"
-                    ),
-                    fontsize=10.5,
-                )
-    handles, names = axes[0, 0].get_legend_handles_labels()
-    axes[2, -1].legend(handles, names, loc="upper center", fontsize=10, title="method")
+    fig, axes = plt.subplots(3, 1, figsize=(14, 10.5), sharex=True)
+    width = 0.8 / len(ALL_METHODS)
+    for ax, (key, ylabel) in zip(axes, metrics):
+        for k, method in enumerate(ALL_METHODS):
+            shown = [i for i, (g, _) in enumerate(groups) if not (g == "planted" and key == "epsilon_mean")]
+            y = np.array([m[groups[i][0]][f"rho={groups[i][1]:g}"][method][key] for i in shown])
+            xs = x[shown] + (k - (len(ALL_METHODS) - 1) / 2) * width
+            style = dict(color=METHOD_COLORS[method], marker=markers[method], ms=6, ls="none", label=labels[method])
+            if key == "connectivity":
+                n = np.array([cfg["large_trials"] if groups[i][0] == "planted" else cfg["trials"] for i in shown])
+                ax.errorbar(xs, y, yerr=wilson_yerr(y, n), capsize=2, **style)
+            else:
+                ax.plot(xs, y, **style)
+        ax.set_ylabel(ylabel)
+        for i in range(1, len(groups)):
+            if groups[i][0] != groups[i - 1][0]:
+                ax.axvline(i - 0.5, color="0.3", lw=1)
+    axes[0].set_ylim(-0.05, 1.05)
+    axes[1].set_ylim(bottom=0)
+    axes[2].set_ylim(bottom=0)
+    planted = [i for i, (g, _) in enumerate(groups) if g == "planted"]
+    if planted:
+        axes[2].text(
+            np.mean(planted),
+            0.5,
+            "not computed:\nneeds dense\neigensolves",
+            transform=axes[2].get_xaxis_transform(),
+            ha="center",
+            va="center",
+        )
+    for g in graphs:
+        idx = [i for i, (h, _) in enumerate(groups) if h == g]
+        info = m[g]
+        bridges = info.get("bridges", info.get("planted_bridges"))
+        axes[0].text(
+            np.mean(idx),
+            1.03,
+            f"{g}\nn={info['nodes']}, m={info['edges']}\nbridges: {bridges}",
+            transform=axes[0].get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+        )
+    axes[-1].set_xticks(x, [f"rho={r:g}" for _, r in groups])
+    axes[-1].set_xlim(-0.5, len(groups) - 0.5)
     fig.suptitle(
-        (
-            "Sparsifiers on real networks (betweenness observation model) and on a planted-bridge "
-            "graph (approximate R_eff)"
-        ),
-        fontsize=12,
+        "Sparsifiers on real networks (betweenness observation model) and on a planted-bridge graph (approximate R_eff)"
     )
+    legend_outside(fig, axes[:1], ncols=len(ALL_METHODS))
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -204,32 +204,41 @@ def _draw_graph(ax, block: Mapping[str, Any], bridges: list, title: str, norm, c
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Barbell and chain drawn with edges coloured by R_eff; leverage histogram of random graphs."""
+    """Barbell and chain drawn with edges coloured by R_eff (paper values marked on the colour bar);
+    leverage histogram of random graphs with the paper's bridge value."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm
 
     from reproduce.plotting import figure_path, save_figure
 
     d = result["details"]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+    paper = {k: v for k, v in result["paper_value"].items() if isinstance(v, int | float)}
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.8))
     cmap = plt.get_cmap("viridis")
     norm = LogNorm(vmin=0.09, vmax=1.0)
-    _draw_graph(axes[0], d["barbell"], d["barbell_bridges"], "Exp I barbell 2 x K8 (bridge thick)", norm, cmap)
-    _draw_graph(axes[1], d["chain"], d["chain_bridges"], "Exp II chain K10-K15-K20", norm, cmap)
+    _draw_graph(axes[0], d["barbell"], d["barbell_bridges"], "Exp I barbell 2 x K8 (bridge drawn thick)", norm, cmap)
+    _draw_graph(axes[1], d["chain"], d["chain_bridges"], "Exp II chain K10-K15-K20 (bridges thick)", norm, cmap)
     sm = plt.cm.ScalarMappable(norm=norm, cmap=cmap)
-    fig.colorbar(sm, ax=axes[:2], shrink=0.8, label="effective resistance R_eff (ohm, unit conductances)")
+    cbar = fig.colorbar(sm, ax=axes[:2], shrink=0.8, label="effective resistance R_eff (unit conductances)")
+    for value in paper.values():
+        cbar.ax.axhline(value, color="crimson", lw=2.5)
+    ticks = sorted({norm.vmin, *paper.values()})
+    cbar.set_ticks(ticks, labels=[f"{v:g} (paper)" if v in paper.values() else f"{v:g}" for v in ticks])
     bins = np.asarray(d["leverage_bins"])
     centers = 0.5 * (bins[1:] + bins[:-1])
     width = bins[1] - bins[0]
     ax = axes[2]
     ax.bar(centers, d["leverage_hist_other"], width=width, color="0.6", label="non-bridge edges")
     ax.bar(centers, d["leverage_hist_bridges"], width=width, color="crimson", label="bridges (networkx)")
+    ax.axvline(paper["bridge R_eff"], color="k", ls=":", lw=1.5, label="paper: a bridge has w_e R_eff = 1")
     ax.set_yscale("log")
+    top = max(max(d["leverage_hist_other"]), max(d["leverage_hist_bridges"]))
+    ax.set_ylim(top=30 * top)  # an empty band above the bars for the legend
     ax.set_xlabel("leverage w_e R_eff(e) (dimensionless)")
     ax.set_ylabel("number of edges")
     n = result["measured"]["random_planted"]["graphs"]
-    ax.set_title(f"{n} random weighted graphs with planted bridges")
-    ax.legend(loc="upper center")
+    ax.set_title(f"{n} random weighted graphs\nwith planted bridges")
+    ax.legend(loc="upper left")
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -172,28 +172,31 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Log-log timings and counted work with fitted lines and the paper's reference slopes."""
+    """Log-log timings and counted work with fitted lines and the paper's exponents as reference slopes."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import NullFormatter
 
+    from reproduce.myopia.figures import legend_below
     from reproduce.plotting import figure_path, save_figure
 
     series, fits = result["details"]["series"], result["details"]["fits"]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.4))
+    paper = result["paper_value"]
+    exact, approx = paper["exact time exponent vs N"], paper["approximate work exponent vs m"]
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5.4))
     panels = [
-        (axes[0], "exact_er", "seconds", "exact_er_vs_nodes", "dense path (Erdos-Renyi, degree 10)", "C0", 3),
+        (axes[0], "exact_er", "seconds", "exact_er_vs_nodes", "dense path (Erdos-Renyi, degree 10)", "C0", exact),
         (axes[0], "exact_grid", "seconds", "exact_grid_vs_nodes", "sparse path (square grids)", "C2", None),
-        (axes[1], "approx_er", "seconds", "approx_er_vs_edges", "Erdos-Renyi, degree 10", "C1", 1),
-        (axes[2], "approx_er", "work", "approx_work_vs_edges", "Erdos-Renyi, degree 10", "C3", 1),
+        (axes[1], "approx_er", "seconds", "approx_er_vs_edges", "Erdos-Renyi, degree 10", "C1", approx),
+        (axes[2], "approx_er", "work", "approx_work_vs_edges", "Erdos-Renyi, degree 10", "C3", approx),
     ]
     for ax, key, field, fit_key, label, color, ref in panels:
         x = np.asarray(series[key]["size"], float)
         y = np.asarray(series[key][field], float)
         f = fits[fit_key]
-        ax.loglog(x, y, "o", color=color, label=f"{label}: slope {f['slope']:.2f}")
+        ax.loglog(x, y, "o", color=color, label=f"{label}: fitted slope {f['slope']:.2f}")
         ax.loglog(x, np.exp(f["intercept"]) * x ** f["slope"], "-", color=color, alpha=0.6)
         if ref is not None:
-            ax.loglog(x, y[-1] * (x / x[-1]) ** ref, "k--", lw=1, label=f"slope {ref} (paper's claim)")
+            ax.loglog(x, y[-1] * (x / x[-1]) ** ref, "k--", lw=1, label=f"paper: slope {ref:g}")
     eps = result["config"]["epsilon"]
     titles = (
         "exact R_eff, all edges",
@@ -207,7 +210,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ax.set_xlabel(xl)
         ax.set_ylabel(yl)
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.legend(fontsize=9, loc="upper left")
+        legend_below(ax)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

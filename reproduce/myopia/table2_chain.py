@@ -183,38 +183,49 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Blind-spot scatter and paper-vs-ours bars (literal reading), plus the variants' connectivity."""
+    """Blind-spot scatter and paper-vs-ours dots (literal reading), plus every variant against the paper."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.myopia.figures import METHOD_COLORS, wilson_yerr
+    from reproduce.myopia.tables import PAPER_TRIALS
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     main = draw_table_figure(result, figure_path(result, out_dir), "Table 2 chain", result["details"]["scatter"])
     m = result["measured"]
-    names = ["literal"] + list(m["variants"])
-    rows = [m["floor"]] + [v["rows"] for v in m["variants"].values()]
-    fig, axes = plt.subplots(1, 2, figsize=(12, 4.4))
+    names = ["paper (Table 2)", "literal"] + list(m["variants"])
+    rows = [result["paper_value"], m["floor"]] + [v["rows"] for v in m["variants"].values()]
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5))
     x = np.arange(len(names))
-    width = 0.2
+    width = 0.18
+    for ax in axes:
+        ax.axvspan(-0.5, 0.5, color="0.9", zorder=0, label="paper")
     for j, method in enumerate(METHODS):
-        axes[0].bar(x + (j - 1.5) * width, [100 * r[method]["connectivity"] for r in rows], width, label=LABELS[method])
-        axes[1].bar(x + (j - 1.5) * width, [r[method]["rse_mean"] for r in rows], width, label=LABELS[method])
-    for ax, key, scale in ((axes[0], "connectivity", 100), (axes[1], "rse_mean", 1)):
-        for j, method in enumerate(METHODS):
-            ax.hlines(
-                scale * result["paper_value"][method][key],
-                x[0] - 0.45,
-                x[-1] + 0.45,
-                colors=f"C{j}",
-                linestyles=":",
-                lw=1,
-            )
-        ax.set_xticks(x, [n.replace(" ", "\n", 1) for n in names])
-    axes[0].axhline(100 * m["random_bound_floor"], color="k", lw=1, ls="--", label="random bound, 2 bridges")
+        shift = x + (j - 1.5) * width
+        color = METHOD_COLORS[method]
+        conn = np.array([r[method]["connectivity"] for r in rows])
+        n = np.array([PAPER_TRIALS] + [r[method]["trials"] for r in rows[1:]])
+        axes[0].errorbar(
+            shift,
+            100 * conn,
+            yerr=100 * wilson_yerr(conn, n),
+            fmt="o",
+            ms=6,
+            capsize=2,
+            color=color,
+            label=LABELS[method],
+        )
+        axes[1].plot(shift, [r[method]["rse_mean"] for r in rows], "o", ms=6, color=color, label=LABELS[method])
+    axes[0].axhline(100 * m["random_bound_floor"], color="k", lw=1, ls="--", label="random sampling bound, 2 bridges")
+    axes[0].set_ylim(-4, 104)
     axes[0].set_ylabel("connectivity (% of trials)")
-    axes[1].set_ylabel("relative spectral error (mean)")
-    axes[0].set_title("generator variants (dotted: paper's rows)")
-    axes[1].set_title("generator variants: RSE")
-    axes[0].legend(fontsize=8, loc="center right")
+    axes[0].set_title("connectivity (bars: 99% Wilson interval)")
+    axes[1].set_ylabel("relative spectral error (mean over trials)")
+    axes[1].set_title("relative spectral error of lambda_2")
+    for ax in axes:
+        ax.set_xticks(x, [n.replace(" ", "\n", 1) for n in names])
+        ax.set_xlim(-0.5, len(names) - 0.5)
+    fig.suptitle(f"Table 2 chain: generator variants against the paper's rows (floor rounding, {m['trials']} trials)")
+    legend_outside(fig, ncols=3)
     return [main, save_figure(fig, figure_path(result, out_dir, "variants"))]
 
 

@@ -96,52 +96,61 @@ def draw_table_figure(
     scatter: Mapping[str, Any],
     frequency_label: str = "training frequency P_freq(e)",
 ) -> Path:
-    """Frequency vs R_eff scatter (the blind spot) and paper-vs-ours bars for connectivity and RSE.
+    """Frequency vs R_eff scatter (the blind spot) and paper-vs-ours dots for connectivity and RSE.
 
+    Connectivity carries 99% Wilson intervals (the paper's from its K = 500 trials, ours from
+    ``result["measured"]["trials"]``); the RSE bars are +- one standard deviation over trials.
     ``frequency_label`` names the scatter's x values (a trained model's marginals, say).
     """
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import Z_99, save_figure
+    from reproduce.myopia.figures import wilson_yerr
+    from reproduce.plotting import legend_outside, save_figure
 
     m = result["measured"]
     paper = result["paper_value"]
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 5), width_ratios=(0.8, 1, 1))
 
     ax = axes[0]
     f = np.asarray(scatter["frequency"])
     r = np.asarray(scatter["resistance"])
     bridge = np.asarray(scatter["is_bridge"], bool)
     jitter = np.asarray(scatter["jitter"])
-    ax.scatter(f[~bridge] + jitter[~bridge], r[~bridge], s=14, color="0.5", label="clique edges")
-    ax.scatter(f[bridge] + jitter[bridge], r[bridge], s=60, color="crimson", marker="D", label="bridges")
+    ax.scatter(f[~bridge] + jitter[~bridge], r[~bridge], s=14, color="0.5")
+    ax.scatter(f[bridge] + jitter[bridge], r[bridge], s=60, color="crimson", marker="D")
+    ax.annotate("bridges", (f[bridge].max(), r[bridge].min()), xytext=(12, -4), textcoords="offset points")
+    ax.annotate(
+        "clique edges", (f[~bridge].min(), r[~bridge].max()), xytext=(0, 10), textcoords="offset points", ha="right"
+    )
     ax.set_xlabel(frequency_label)
-    ax.set_ylabel("effective resistance R_eff(e) (unit conductances)")
+    ax.set_ylabel("effective resistance R_eff(e)")
     ax.set_title("the blind spot: rare but mandatory edges")
     ax.set_xlim(-0.05, 1.05)
-    ax.legend(loc="center")
 
     x = np.arange(len(METHODS))
-    width = 0.26
-    trials = m["trials"]
-    for ax, key, ylabel in (
-        (axes[1], "connectivity", "connectivity (% of trials)"),
-        (axes[2], "rse_mean", "relative spectral error (mean, std)"),
+    series = (
+        ("paper", paper, PAPER_TRIALS, "D", "k"),
+        ("ours, floor rounding", m["floor"], m["trials"], "o", "C0"),
+        ("ours, ceil rounding", m["ceil"], m["trials"], "s", "C9"),
+    )
+    for j, (label, rows, n, marker, color) in enumerate(series):
+        shift = x + (j - 1) * 0.22
+        conn = np.array([rows[k]["connectivity"] for k in METHODS])
+        axes[1].errorbar(
+            shift, 100 * conn, yerr=100 * wilson_yerr(conn, n), fmt=marker, ms=7, capsize=3, color=color, label=label
+        )
+        rse = np.array([rows[k]["rse_mean"] for k in METHODS])
+        spread = np.array([rows[k]["rse_std"] for k in METHODS])
+        axes[2].errorbar(shift, rse, yerr=spread, fmt=marker, ms=7, capsize=3, color=color, label=label)
+    for ax, ylabel, panel in (
+        (axes[1], "connectivity (% of trials)", "connectivity (bars: 99% Wilson interval)"),
+        (axes[2], "relative spectral error of lambda_2", "RSE (bars: +- 1 std over trials)"),
     ):
-        scale = 100.0 if key == "connectivity" else 1.0
-        series = [("paper", paper, "0.3"), ("ours, floor", m["floor"], "C0"), ("ours, ceil", m["ceil"], "C9")]
-        for j, (label, rows, color) in enumerate(series):
-            vals = np.array([rows[k][key] for k in METHODS]) * scale
-            if key == "connectivity":
-                n = 500 if label == "paper" else trials
-                p = vals / 100
-                err = 100 * Z_99 * np.sqrt(p * (1 - p) / n)
-            else:
-                err = np.array([rows[k]["rse_std"] for k in METHODS])
-            ax.bar(x + (j - 1) * width, vals, width, yerr=err, capsize=3, color=color, label=label)
         ax.set_xticks(x, [LABELS[k].replace(" ", "\n") for k in METHODS])
+        ax.set_xlim(-0.6, len(METHODS) - 0.4)
         ax.set_ylabel(ylabel)
-    axes[1].set_title(f"{title}: connectivity (99% MC bars)")
-    axes[2].set_title(f"{title}: RSE (bars: std over trials)")
-    axes[1].legend(loc="upper left", fontsize=9)
+        ax.set_title(panel)
+    axes[1].set_ylim(-4, 104)
+    fig.suptitle(f"{title}: paper vs ours ({m['trials']} trials per row)")
+    legend_outside(fig, axes[1:], ncols=3)
     return save_figure(fig, out_path)

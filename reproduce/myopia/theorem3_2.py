@@ -185,26 +185,29 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Disconnection probability vs eps: theorem, exact value, and both samplers with their intervals."""
+    """Disconnection probability vs eps: the paper's theorem, the exact value, and both samplers with their intervals.
+
+    Sampling with exact marginals gives a plain proportion of ``K`` draws: its bars are Wilson intervals
+    at the judge's Bonferroni ``z``.  The trained sampler's bars are the judge's tolerance, which adds
+    the training-set noise to the binomial one.
+    """
     import matplotlib.pyplot as plt
 
+    from reproduce.myopia.figures import legend_below, wilson_yerr
     from reproduce.plotting import figure_path, save_figure
 
-    rows = result["measured"]["rows"]
+    measured = result["measured"]
+    rows, weak = measured["rows"], measured["weak_clique_rows"]
     cfg = result["config"]
+    z, K = measured["z_critical_bonferroni"], cfg["samples"]
     eps = np.array([r["epsilon"] for r in rows])
-    fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.6))
+    exact_p = np.array([r["exact_marginals"] for r in rows])
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.8))
     ax = axes[0]
     grid = np.linspace(0, max(eps) * 1.05, 100)
-    ax.plot(grid, 1 - grid, "k-", lw=1, label="Theorem 3.2: 1 - eps")
+    ax.plot(grid, 1 - grid, "k-", lw=1, label=f"paper (Theorem 3.2): {result['paper_value']}")
     ax.errorbar(
-        eps,
-        [r["exact_marginals"] for r in rows],
-        yerr=[r["tol_exact_marginals"] for r in rows],
-        fmt="o",
-        color="C0",
-        ms=5,
-        label="sampled with exact marginals",
+        eps, exact_p, yerr=wilson_yerr(exact_p, K, z), fmt="o", color="C0", ms=5, label="sampled with exact marginals"
     )
     ax.errorbar(
         eps * 1.02,
@@ -215,7 +218,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ms=4,
         label="sampled from trained per-edge diffusion",
     )
-    weak = result["measured"]["weak_clique_rows"]
+    weak_p = np.array([r["exact_marginals"] for r in weak])
     ax.plot(
         eps,
         [r["exact"] for r in weak],
@@ -226,8 +229,8 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     )
     ax.errorbar(
         eps,
-        [r["exact_marginals"] for r in weak],
-        yerr=[r["tol_exact_marginals"] for r in weak],
+        weak_p,
+        yerr=wilson_yerr(weak_p, K, z),
         fmt="D",
         color="C2",
         ms=4,
@@ -236,30 +239,33 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_xlabel("bridge frequency eps")
     ax.set_ylabel("P(sampled graph disconnected)")
     ax.set_title(
-        (
-            f"barbell 2 x K{cfg['clique']}: clique edges {cfg['common']} (paper) and {cfg['weak_common']}; "
-            f"{cfg['samples']} samples per eps"
-        ),
-        fontsize=10.5,
+        f"barbell 2 x K{cfg['clique']}: clique edges {cfg['common']} (paper) and {cfg['weak_common']}\n"
+        f"{K} samples per eps; bars: Bonferroni {cfg['level']:.0%}"
     )
-    ax.legend(fontsize=9)
+    legend_below(ax)
     ax = axes[1]
-    for key, mk, col, lab, shift in (
-        ("exact_marginals", "o", "C0", "exact marginals", 1.0),
-        ("trained", "s", "C3", "trained diffusion", 1.06),
-    ):
-        dev = np.array([r[key] - r["exact"] for r in rows])
-        tol = np.array([r[f"tol_{key}"] for r in rows])
-        ax.errorbar(
-            eps * shift, dev, yerr=tol, fmt=mk, color=col, ms=5, capsize=3, label=f"{lab} (bars: Bonferroni 99%)"
-        )
-    ax.plot(eps, [r["theorem"] - r["exact"] for r in rows], "k^", ms=6, label="theorem 1 - eps minus exact 1 - eps C^2")
+    exact = np.array([r["exact"] for r in rows])
+    low_high = wilson_yerr(exact_p, K, z)
+    ax.errorbar(
+        eps, exact_p - exact, yerr=low_high, fmt="o", color="C0", ms=5, capsize=3, label="exact marginals (Wilson)"
+    )
+    ax.errorbar(
+        eps * 1.06,
+        [r["trained"] - r["exact"] for r in rows],
+        yerr=[r["tol_trained"] for r in rows],
+        fmt="s",
+        color="C3",
+        ms=5,
+        capsize=3,
+        label="trained diffusion (binomial + training noise)",
+    )
+    ax.plot(eps, [r["theorem"] - r["exact"] for r in rows], "k^", ms=6, label="paper's 1 - eps minus exact 1 - eps C^2")
     ax.axhline(0, color="k", lw=0.8)
     ax.set_xscale("log")
     ax.set_xlabel("bridge frequency eps")
     ax.set_ylabel("measured - exact disconnection probability")
-    ax.set_title("deviations from the exact value")
-    ax.legend(fontsize=9)
+    ax.set_title(f"deviations from the exact value\nbars: Bonferroni {cfg['level']:.0%}")
+    legend_below(ax)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -213,10 +213,15 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Learned vs training frequency per edge (replicate 1), with binomial 99% bars; the bridge of every replicate."""
+    """Learned vs training frequency: the bridge of every replicate, and every clique edge of replicate 1.
+
+    The bars are 99% Wilson intervals of a sample marginal from ``S`` samples.
+    """
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import Z_99, figure_path, save_figure
+    from reproduce.myopia.figures import wilson_yerr
+    from reproduce.myopia.graph_diffusion.training import TrainSpec
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     d, v = result["details"], result["measured"]
     f = np.asarray(d["train_frequency"])
@@ -224,32 +229,34 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     nz = np.asarray(d["noise_prediction"])
     b = np.asarray(d["is_bridge"], bool)
     S = v["samples"]
-    err = Z_99 * np.sqrt(np.clip(f * (1 - f), 1e-12, None) / S)
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
-    for ax, mask, title in ((axes[0], b, "bridge"), (axes[1], ~b, "clique edges")):
-        idx = np.arange(mask.sum())
-        ax.errorbar(
-            idx, y[mask], yerr=err[mask], fmt="o", ms=4, label="sample marginal, replicate 1 (99% binomial bar)"
-        )
-        ax.plot(idx, nz[mask], "x", color="C2", label="x0-prediction at t = T")
-        ax.plot(idx, f[mask], "_", color="k", ms=14, mew=2, label="training-set frequency")
-        ax.set_title(f"trained standard model: {title}")
-        ax.set_xlabel("edge index")
-        ax.set_ylabel("P(A_e = 1)")
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5), width_ratios=(1, 2.2))
+    marginal = dict(fmt="o", ms=5, capsize=2, color="C0", label=f"sample marginal (99% Wilson, S = {S})")
+    frequency = dict(color="k", ms=16, mew=2, label="training-set frequency")
+    ax = axes[0]
     lb, tb = np.asarray(d["bridge_learned"]), np.asarray(d["bridge_train_frequency"])
-    offsets = np.linspace(-0.3, 0.3, lb.size) if lb.size > 1 else np.zeros(1)
-    axes[0].plot(offsets, lb, "o", mfc="none", color="C0", label="sample marginal, every replicate")
-    axes[0].plot(offsets, tb, "_", color="0.4", ms=10, label="training frequency, every replicate")
-    axes[0].set_xlim(-1, 1)
-    axes[0].set_xticks([0], ["the bridge"])
-    axes[0].axhline(v["epsilon"], color="0.4", ls=":", label="generator eps")
-    axes[1].axhline(0.95, color="0.4", ls=":", label="generator frequency 0.95")
-    axes[0].legend(fontsize=7)
-    axes[1].legend(fontsize=8, loc="lower right")
+    reps = np.arange(1, lb.size + 1)
+    ax.errorbar(reps, lb, yerr=wilson_yerr(lb, S), **marginal)
+    ax.plot(reps, tb, "_", **frequency)
+    ax.plot([1], nz[b][:1], "x", color="C2", ms=8, mew=2, label="x0-prediction at t = T (replicate 1)")
+    ax.axhline(v["epsilon"], color="0.4", ls=":", label="generator value")
+    ax.set_xticks(reps)
+    ax.set_xlim(0.5, lb.size + 0.5)
+    ax.set_xlabel("replicate")
+    ax.set_ylabel("P(A_e = 1)")
+    ax.set_title(f"the bridge (eps = {v['epsilon']})")
+    ax = axes[1]
+    idx = np.arange((~b).sum())
+    ax.errorbar(idx, y[~b], yerr=wilson_yerr(y[~b], S), **marginal)
+    ax.plot(idx, f[~b], "_", **frequency)
+    ax.plot(idx, nz[~b], "x", color="C2", ms=6, label="x0-prediction at t = T (replicate 1)")
+    ax.axhline(TrainSpec.common, color="0.4", ls=":", label="generator value")
+    ax.set_xlabel("clique edge index")
+    ax.set_ylabel("P(A_e = 1)")
+    ax.set_title(f"clique edges of replicate 1 (generator {TrainSpec.common})")
     fig.suptitle(
-        f"Lemma 3.1 on trained networks (eps = {v['epsilon']}, S = {S}, {len(v['seeds'])} replicate(s); "
-        f"bridge error {describe(v['bridge_error'], 4)})"
+        f"Lemma 3.1 on trained networks ({len(v['seeds'])} replicate(s)): bridge error {describe(v['bridge_error'], 4)}"
     )
+    legend_outside(fig, ncols=4)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

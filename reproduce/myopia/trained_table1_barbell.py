@@ -217,7 +217,8 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """The table figure (scatter of trained standard marginals) and the scores of every trained model."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
+    from theory.sparsifiers import edge_budget
 
     m = result["measured"]
     pooled = dict(
@@ -245,8 +246,9 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         ax.plot([j], s[b], "D", color="crimson", ms=9, label="bridge" if j == 0 else None)
     ax.set_xticks(range(len(scores)), [k.replace(" ", "\n") for k in scores])
     ax.set_ylabel("model score = sample marginal P(A_e = 1)")
-    ax.set_title("scores read from trained networks, replicate 1 (top 28 of 57 kept)")
-    ax.legend()
+    kept = edge_budget(m["edges"], result["config"]["rho"])
+    ax.set_title(f"scores read from trained networks, replicate 1 (top {kept} of {m['edges']} kept)")
+    legend_outside(fig, ncols=2)
     return [main, save_figure(fig, figure_path(result, out_dir, "scores"))]
 
 

@@ -162,16 +162,17 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """P(disconnected) of samples vs eps against 1 - eps."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.myopia.figures import wilson_yerr
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     v = result["measured"]
     rows = v["rows"]
     e = np.array([r["epsilon"] for r in rows])
     p = np.array([r["disconnected"]["mean"] for r in rows])
     lb = np.array([r["learned_bridge"]["mean"] for r in rows])
-    fig, ax = plt.subplots(figsize=(6, 4.3))
+    fig, ax = plt.subplots(figsize=(7.5, 6))
     grid = np.linspace(0, max(0.55, e.max()), 50)
-    ax.plot(grid, 1 - grid, "k--", label="Theorem 3.2: 1 - eps")
+    ax.plot(grid, 1 - grid, "k--", label=f"paper (Theorem 3.2): {result['paper_value']}")
     if rows[0]["disconnected"]["low"] is not None:
         err = np.array(
             [
@@ -193,18 +194,22 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     else:
         ax.plot(e, p, "o", label="trained standard model (1 replicate)")
     for r in rows:
-        ax.plot(
-            np.full(len(r["per_seed"]), r["epsilon"]),
-            [q["disconnected"] for q in r["per_seed"]],
-            ".",
+        each = np.array([q["disconnected"] for q in r["per_seed"]])
+        ax.errorbar(
+            r["epsilon"] + np.linspace(0.015, 0.035, each.size),
+            each,
+            yerr=wilson_yerr(each, v["samples"]),
+            fmt=".",
             color="0.5",
-            ms=4,
+            ms=5,
+            capsize=2,
+            label=f"each replicate (99% Wilson, {v['samples']} samples)",
         )
-    ax.plot(e, 1 - lb, "x", color="C3", label="1 - learned bridge marginal (mean)")
+    ax.plot(e - 0.015, 1 - lb, "x", color="C3", ms=8, label="1 - learned bridge marginal (mean)")
     ax.set_xlabel("bridge frequency eps in the training data")
     ax.set_ylabel("fraction of generated graphs disconnected")
     ax.set_title("Theorem 3.2 on trained edge-diffusion networks")
-    ax.legend()
+    legend_outside(fig, ncols=1)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -302,6 +302,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Connectivity vs k (trained networks with intervals, the two predictions, the paper's curves) and the scores."""
     import matplotlib.pyplot as plt
 
+    from reproduce.myopia.figures import legend_below
     from reproduce.plotting import figure_path, save_figure
 
     m = result["measured"]
@@ -316,7 +317,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         high = np.array([c[key]["mean"] if c[key]["high"] is None else min(1.0, c[key]["high"]) for c in curves])
         return mean, np.clip(mean - low, 0, None), np.clip(high - mean, 0, None)
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 6.2))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 7.5))
     ax = axes[0]
     for key, color, label in (
         ("standard", "C0", "standard networks"),
@@ -359,7 +360,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_ylim(-0.05, 1.05)
     ax.set_title(f"Exp III with trained networks ({len(m['seeds'])} replicate(s))")
     ax.set_xticks(range(1, max(ks) + 1))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    legend_below(ax)
     ax = axes[1]
     for key, color, label in (("standard", "C0", "standard"), ("weighted", "C3", "weighted")):
         ax.plot(
@@ -387,7 +388,7 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     ax.set_ylabel("sample marginal P(A_e = 1)")
     ax.set_title("scores the rankers see (means over replicates)")
     ax.set_xticks(range(1, max(ks) + 1))
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2)
+    legend_below(ax)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -183,41 +183,43 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Learned bridge marginal vs p* per cell, and p* curves over lam."""
+    """Learned bridge marginal vs p* per replicate (Wilson bars), and p* curves over lam."""
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
+    from reproduce.myopia.figures import legend_below, wilson_yerr
     from reproduce.plotting import figure_path, save_figure
 
     v = result["measured"]
     rows = v["rows"]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.3))
+    fig, axes = plt.subplots(1, 2, figsize=(13, 6))
     ax = axes[0]
     for r in rows:
-        ps = [q["p_star"] for q in r["per_seed"]]
-        ls = [q["learned_bridge"] for q in r["per_seed"]]
-        err = v["critical_z"] * np.sqrt(np.asarray(ps) * (1 - np.asarray(ps)) / v["samples"])
+        ps = np.array([q["p_star"] for q in r["per_seed"]])
+        ls = np.array([q["learned_bridge"] for q in r["per_seed"]])
         ax.errorbar(
             ps,
             ls,
-            yerr=err,
+            yerr=wilson_yerr(ls, v["samples"], v["critical_z"]),
             fmt="o",
             ms=4,
             capsize=3,
             color="C0",
-            label="weighted networks, every replicate (Bonferroni 99%)" if r is rows[0] else None,
+            label=f"weighted networks, every replicate (Bonferroni {result['config']['level']:.0%} Wilson)"
+            if r is rows[0]
+            else None,
         )
         ax.annotate(
             f"lam {r['lam']:g}, eps {r['epsilon']}",
             (r["p_star"]["mean"], r["learned_bridge"]["mean"]),
-            fontsize=7,
-            xytext=(4, -10),
+            xytext=(8, -14),
             textcoords="offset points",
         )
     ax.plot([0, 1], [0, 1], "k--", lw=1, label="learned = p*")
     ax.set_xlabel("p* = omega eps/(omega eps + 1 - eps), omega = 1 + lam")
-    ax.set_ylabel("learned bridge marginal (samples)")
-    ax.legend(fontsize=8)
+    ax.set_ylabel(f"learned bridge marginal ({v['samples']} samples)")
     ax.set_title("bridge marginal of weighted models")
+    legend_below(ax)
     ax = axes[1]
     lam_grid = np.logspace(-1, 3, 100)
     for j, eps in enumerate(sorted({r["epsilon"] for r in rows})):
@@ -230,11 +232,14 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             label=f"p* at the mean training frequency {e_hat:.3f} (eps = {eps})",
         )
         ax.plot([r["lam"] for r in sel], [r["learned_bridge"]["mean"] for r in sel], "o", color=f"C{j}")
-        ax.plot([r["lam"] for r in sel], [r["connected"]["mean"] for r in sel], "x", color=f"C{j}", ms=8)
+        ax.plot([r["lam"] for r in sel], [r["connected"]["mean"] for r in sel], "x", color=f"C{j}", ms=9, mew=2)
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], color="0.3", marker="o", ls="none"), Line2D([], [], color="0.3", marker="x", ls="none")]
+    labels += ["learned bridge marginal (mean over replicates)", "fraction of connected samples (mean)"]
     ax.set_xlabel("lam")
     ax.set_ylabel("probability")
-    ax.set_title("dots: learned bridge; crosses: connected samples (means over replicates)")
-    ax.legend(fontsize=8)
+    ax.set_title("learned marginal and connectivity follow p*")
+    legend_below(ax, handles=handles, labels=labels)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

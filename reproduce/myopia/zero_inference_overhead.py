@@ -142,37 +142,40 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Per-round sampling times of both networks, and the training-time split."""
+    """Per-round sampling times of both networks, and the training-time split (log axis, values printed)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     v = result["measured"]
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6))
     ax = axes[0]
     for j, name in enumerate(("standard", "weighted")):
         ts = np.array(v["sampling_seconds"][name])
         ax.plot(
-            np.arange(ts.size), ts, "o-", color=f"C{j}", label=f"{name}: {v['graphs_per_second'][name]:.0f} graphs/s"
+            np.arange(1, ts.size + 1),
+            ts,
+            "o-",
+            color=f"C{j}",
+            label=f"{name} network: {v['graphs_per_second'][name]:.0f} graphs/s",
         )
-    ax.set_xlabel("round")
-    ax.set_ylabel(f"seconds for {v['count']} graphs (T = {v['T']})")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("timing round")
+    ax.set_ylabel(f"seconds to sample {v['count']} graphs (T = {v['T']})")
     ax.set_ylim(bottom=0)
-    ax.set_title(f"sampling: ratio weighted/standard {v['ratio_median']:.3f}")
-    ax.legend()
+    ax.set_title(f"sampling: median time ratio weighted / standard = {v['ratio_median']:.3f}")
     ax = axes[1]
     ts = v["train_seconds"]
-    ax.bar(["standard", "weighted"], [ts["standard"], ts["weighted"]], color=["C0", "C1"], label="training steps")
-    ax.bar(
-        ["weighted"],
-        [v["reff_seconds"]],
-        bottom=[ts["weighted"]],
-        color="crimson",
-        label="R_eff (once per training graph)",
-    )
-    ax.set_ylabel("seconds")
-    ax.set_title("training cost (checkpointed runs)")
-    ax.legend()
+    names = ["standard:\ntraining steps", "weighted:\ntraining steps", "weighted:\nR_eff, all training graphs"]
+    seconds = [ts["standard"], ts["weighted"], v["reff_seconds"]]
+    bars = ax.bar(names, seconds, color=["C0", "C1", "crimson"])
+    ax.bar_label(bars, [f"{s:.3g} s" for s in seconds], padding=3)
+    ax.set_yscale("log")
+    ax.set_ylim(min(seconds) / 3, max(seconds) * 4)
+    ax.set_ylabel("seconds (log scale)")
+    ax.set_title(f"training cost: R_eff is {v['reff_fraction_of_training']:.2%} of the weighted training")
+    legend_outside(fig, [axes[0]], ncols=2)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

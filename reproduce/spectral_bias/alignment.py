@@ -119,14 +119,16 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 10: alignment score vs training step, with the finite-sample ceilings."""
+    """Fig. 10: alignment score vs training step, with the finite-sample ceilings and the verdict's slack."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    slack = result["tolerance"]["slack_below_ceiling"]
+    fig, ax = plt.subplots(figsize=(9, 5.6))
     for j, (name, d) in enumerate(result["details"].items()):
         v = result["measured"][name]
+        label = name.replace("_", " ")
         for i, curve in enumerate(d["alignment"]):
             ax.semilogx(
                 d["steps"],
@@ -136,13 +138,17 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                 lw=1,
                 alpha=0.85,
                 color=f"C{j}",
-                label=f"{name.replace('_', ' ')} ({len(d['alignment'])} seeds)" if i == 0 else None,
+                label=f"{label} ({len(d['alignment'])} seeds)" if i == 0 else None,
             )
-        ax.axhline(v["ceiling"]["mean"], color=f"C{j}", ls=":", lw=1)
+        ceiling = v["ceiling"]["mean"]
+        ax.axhline(ceiling, color=f"C{j}", ls=":", lw=1.2)
+        ax.axhspan(ceiling - slack, ceiling, color=f"C{j}", alpha=0.08, lw=0)
+    ax.plot([], [], ":", color="0.3", label="ceiling with S data samples")
+    ax.fill_between([], [], color="0.3", alpha=0.15, lw=0, label=f"verdict: final within {slack:g} of it")
     ax.set_xlabel("training step")
     ax.set_ylabel("alignment score of the generated covariance")
-    ax.set_title("Fig. 10: alignment with the data eigenbasis (dotted: ceiling of S data samples)")
-    ax.legend()
+    ax.set_title("Fig. 10: alignment of the generated covariance with the data eigenbasis")
+    legend_outside(fig, ncols=2)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -163,10 +163,10 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
     """Left: fitted tau* vs lambda per variant; right: generated variance of the median mode vs step."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     v, d = result["measured"], result["details"]
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4.4))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 5.6))
     for j, name in enumerate(result["config"]["variants"]):
         dd = d[name]
         targets = np.asarray(dd["targets"], float)
@@ -185,21 +185,19 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             ax.loglog(lam, np.exp(fit["intercept"]) * lam ** fit["slope"], "-", lw=1.2, color=f"C{j}")
         var = np.asarray(dd["variances"], float)
         mid = int(np.argsort(targets)[targets.size // 2])
-        bx.loglog(dd["steps"], var[:, mid] / targets[mid], "-", color=f"C{j}", label=name)
+        bx.loglog(dd["steps"], var[:, mid] / targets[mid], "-", color=f"C{j}")  # colours as in the left panel
     from matplotlib.ticker import NullFormatter
 
     ax.xaxis.set_minor_formatter(NullFormatter())  # minor labels collide on a short log axis
     ax.set_xlabel("mode variance lambda_k")
     ax.set_ylabel("emergence step tau*_k (rising modes)")
-    ax.set_title(
-        f"tau* vs lambda by architecture, replicate 1 (d = {v['dim']}; hollow: gray zone, not fitted)", fontsize=10
-    )
-    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(f"tau* vs lambda by architecture, replicate 1 (d = {v['dim']})")
+    ax.plot([], [], "o", ms=3, mfc="none", mew=0.6, color="0.4", label="hollow: gray-zone mode, not fitted")
     bx.axhline(1.0, color="k", lw=0.8, ls=":")
     bx.set_xlabel("training step")
     bx.set_ylabel("generated / target variance (median mode)")
-    bx.set_title("one mode through training")
-    bx.legend(fontsize=8, loc="best")
+    bx.set_title("the median mode through training (colours as left)")
+    legend_outside(fig, ncols=2)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -31,7 +31,13 @@ from reproduce.replicates import interval, replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .denoisers.spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
+from .denoisers.spectra import (
+    MIN_MODES,
+    SlopeReference,
+    describe_estimate,
+    draw_spectral_figure,
+    replicated_values,
+)
 
 FLAT_TOL = 0.3
 """Largest |slope| of ln tau* on ln lam read as "emerge together" (fixed before the first run)."""
@@ -129,17 +135,36 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Figs. 4/12 per stand-in: CNN sample grids, variance per mode, heat-map with tau*, fits."""
-    return [
-        draw_spectral_figure(
-            result["details"][f"{data}_cnn"],
-            result["measured"][f"{data}_cnn"]["per_seed"][0],
-            f"Figs. 4/12: EDM-trained convolutional UNet on {label} (replicate 1 of "
-            f"{len(result['measured'][f'{data}_cnn']['seeds'])})",
-            figure_path(result, out_dir, data),
-        )
-        for data, label in DATASETS.items()
+    """Figs. 4/12 per stand-in: CNN sample grids, variance per mode, heat-map with tau*, fits with the MLP's
+    fitted lines on the same data, and both architectures' slopes per replicate against the paper's alpha = 0."""
+    m, tol = result["measured"], result["tolerance"]
+    alpha = float(result["paper_value"]["effective alpha"])
+    low, high = tol["flat_band"]
+    references = [
+        SlopeReference(
+            f"verdict: each CNN interval must overlap slope {low:g} to {high:g}",
+            band=(low, high),
+            series=("CNN",),
+            color="C2",
+        ),
+        SlopeReference(f"paper: effective alpha = {alpha:g} (CNN)", slope=-alpha, series=("CNN",)),
     ]
+    paths = []
+    for data, label in DATASETS.items():
+        cnn, mlp = m[f"{data}_cnn"], m[f"{data}_mlp"]
+        paths.append(
+            draw_spectral_figure(
+                result["details"][f"{data}_cnn"],
+                cnn["per_seed"][0],
+                f"Figs. 4/12: EDM-trained convolutional UNet on {label} (replicate 1 of {len(cnn['seeds'])} in "
+                "panels 1-3); dashed: the MLP on the same data",
+                figure_path(result, out_dir, data),
+                estimates={"CNN": cnn, "MLP": mlp},
+                references=references,
+                overlays={"MLP fit (replicate 1)": mlp["per_seed"][0]},
+            )
+        )
+    return paths
 
 
 CLAIM = register(

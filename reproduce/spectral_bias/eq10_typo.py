@@ -24,7 +24,7 @@ from .circular_filters import (
     spectrum,
     training_times,
 )
-from .common import CLOSED_FORM_RTOL, mode_colors
+from .common import CLOSED_FORM_RTOL, ERROR_FLOOR, mode_colors
 
 
 def printed_eq10(lam, sigma, tau, N, eta=1.0):
@@ -82,25 +82,36 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Printed vs corrected eq. 10 against the simulated gains for a few frequencies."""
+    """Printed vs corrected eq. 10 against the simulated gains, and their errors through training."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, tol = result["details"], result["tolerance"]["abs"]
     N = d["N"]
+    tau = np.asarray(d["tau"])
+    sim = np.asarray(d["gain_sim"])
     ks = [0, 2, N // 2]
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, axes = plt.subplots(1, 2, figsize=(15, 5.2))
+    ax = axes[0]
     for k, c in zip(ks, mode_colors(len(ks))):
-        ax.semilogx(d["tau"], np.asarray(d["gain_sim"])[:, k], "o", ms=4, color=c, label=f"simulated, frequency {k}")
-        ax.semilogx(d["tau"], np.asarray(d["corrected"])[:, k], "-", color=c)
-        ax.semilogx(d["tau"], np.asarray(d["printed"])[:, k], "--", color=c)
+        ax.semilogx(tau, sim[:, k], "o", ms=4, color=c, label=f"simulated, frequency {k}")
+        ax.semilogx(tau, np.asarray(d["corrected"])[:, k], "-", color=c)
+        ax.semilogx(tau, np.asarray(d["printed"])[:, k], "--", color=c)
     ax.plot([], [], "k-", label="eq. 10 with gamma_k(0, sigma)")
     ax.plot([], [], "k--", label="eq. 10 as printed")
     ax.set_xlabel("training time tau (gradient-flow units, eta = 1)")
     ax.set_ylabel("Fourier gain gamma_k at sigma = 1")
-    ax.set_title("eq. 10: the initial value is needed (start gamma(0) = 0.5)")
-    ax.legend(fontsize=9)
+    ax.set_title(f"eq. 10: the initial value is needed (start gamma(0) = {result['measured']['true_at_tau0']:g})")
+    bx = axes[1]
+    for key, color, label in (("printed", "C3", "eq. 10 as printed"), ("corrected", "C2", "with gamma_k(0, sigma)")):
+        err = np.max(np.abs(np.asarray(d[key]) - sim), axis=1)  # worst over all N frequencies
+        bx.loglog(tau, np.maximum(err, ERROR_FLOOR), "o-", ms=3, color=color, label=f"|{label} - simulated|")
+    bx.axhline(tol, color="k", ls="--", lw=1.2, label=f"verdict's tolerance {tol:g} (abs)")
+    bx.set_xlabel("training time tau (gradient-flow units, eta = 1)")
+    bx.set_ylabel("largest |error| over all frequencies")
+    bx.set_title(f"error against the simulated filter (N = {N} frequencies)")
+    legend_outside(fig, ncols=4)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

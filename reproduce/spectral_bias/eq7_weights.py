@@ -18,7 +18,7 @@ from scipy.integrate import solve_ivp
 from reproduce.claims import Claim, Judgement, Measurement, register
 from theory import linear_denoiser as lin
 
-from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, max_rel, mode_colors, random_rotation
+from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, error_panel, max_rel, mode_colors, random_rotation
 
 
 @dataclass(frozen=True)
@@ -170,27 +170,46 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 2A / 5A: per-mode weights at sigma = 1 for Q = 0.1 and 0.5; ODE and GD markers."""
+    """Fig. 2A / 5A: per-mode weights at sigma = 1 for Q = 0.1 and 0.5 (ODE and GD markers), and the errors."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, m, tol = result["details"], result["measured"], result["tolerance"]
     lam = np.asarray(d["lambdas"])
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5.4), width_ratios=[1, 1, 0.85])
     colors = mode_colors(lam.size)
     for k, c in enumerate(colors):
         axes[0].semilogx(d["tau_curve"], np.asarray(d["w_curve"])[:, k], color=c, label=f"lambda = {lam[k]:g}")
         axes[0].semilogx(d["tau_ode"], np.asarray(d["w_ode"])[:, k], "o", ms=3, color=c)
         axes[0].semilogx(np.asarray(d["tau_gd"])[1:], np.asarray(d["w_gd"])[1:, k], "x", ms=4, color=c)
         axes[1].semilogx(d["tau_curve"], np.asarray(d["w_curve_q05"])[:, k], color=c)
+    axes[0].plot([], [], "o", color="k", ms=3, label="matrix gradient flow (solve_ivp)")
+    axes[0].plot([], [], "x", color="k", ms=4, label="torch gradient descent")
     for ax, q in zip(axes, (d["Q"], 0.5)):
         ax.set_xlabel("training time tau (gradient-flow units, eta = 1)")
-        ax.set_ylabel("weight u_k^T W u_k at sigma = 1 (dimensionless)")
+        ax.set_ylabel("weight u_k^T W u_k at sigma = 1")
         ax.set_title(f"one layer, Q = {q}: eq. 7 (lines)")
-    axes[0].set_title(f"one layer, Q = {d['Q']}: eq. 7 (lines), ODE (o), torch GD (x)")
-    handles, labels = axes[0].get_legend_handles_labels()
-    axes[1].legend(handles, labels, fontsize=8, ncol=2, loc="upper left")  # empty corner of the Q = 0.5 panel
+    axes[0].set_title(f"one layer, Q = {d['Q']}: eq. 7 (lines) and its twins")
+    lo, hi = tol["gd_error_ratio"]
+    error_panel(
+        axes[2],
+        {
+            "eq. 7 vs matrix gradient flow (max rel)": m["ode_max_rel_error"],
+            "off-diagonal weights of the flow (max abs)": m["ode_max_offdiagonal"],
+            "torch GD, step eta (max abs)": m["gd_max_abs_error"],
+            "torch GD, step eta/2 (max abs)": m["gd_half_step_max_abs_error"],
+        },
+        tol["ode_rel"],
+        unjudged=(
+            "off-diagonal weights of the flow (max abs)",
+            "torch GD, step eta (max abs)",
+            "torch GD, step eta/2 (max abs)",
+        ),
+        title=f"errors at Q = {d['Q']}; GD error ratio {m['gd_error_ratio']:.2f}\n"
+        f"(verdict: {lo:g}-{hi:g}, i.e. O(eta))",
+    )
+    legend_outside(fig, axes[:1], ncols=5)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

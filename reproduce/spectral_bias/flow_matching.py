@@ -20,7 +20,7 @@ from reproduce.claims import Claim, Judgement, Measurement, register
 from theory import emergence
 from theory import flow_matching as fm
 
-from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, mode_colors, random_rotation
+from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, error_panel, legend_clear_of_data, mode_colors, random_rotation
 
 
 @dataclass(frozen=True)
@@ -153,37 +153,50 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Figs 7-8: weights at t = 0.5, generated variances, and tau* vs lambda for each Q and criterion."""
+    """Figs 7-8: weights at t = 0.5, generated variances, the closed forms' errors, and tau* vs lambda per Q."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, m = result["details"], result["measured"]
     lam = np.asarray(d["lambdas"])
     Qs = d["Qs"]
-    fig, axes = plt.subplots(2, max(2, len(Qs)), figsize=(3.6 * max(2, len(Qs)), 8.4))
+    cols = max(4, len(Qs))
+    fig = plt.figure(figsize=(4.0 * cols, 10.0))
+    top, low = fig.subfigures(2, 1, height_ratios=[1, 1.08])  # separate rows: the wide error panel keeps its own
+    w_ax, v_ax, e_ax = top.subplots(1, 3, width_ratios=[1, 1, 1.7])
     for k, c in enumerate(mode_colors(lam.size)):
-        axes[0, 0].semilogx(d["tau"], np.asarray(d["w_curve"])[:, k], color=c, label=f"lambda = {lam[k]:g}")
-        axes[0, 1].loglog(d["tau"], np.asarray(d["v_curve"])[:, k], color=c)
-        axes[0, 1].axhline(lam[k], color=c, ls=":", lw=1)
-    axes[0, 0].set_title("flow matching, Q = 0.1: weight at t = 0.5", fontsize=11)
-    axes[0, 0].set_ylabel("weight u_k^T W_t u_k")
-    axes[0, 1].set_title("generated variance (dotted: targets)", fontsize=11)
-    axes[0, 1].set_ylabel("generated variance (data units^2)")
-    for ax in axes[0, :2]:
+        w_ax.semilogx(d["tau"], np.asarray(d["w_curve"])[:, k], color=c, label=f"lambda = {lam[k]:g}")
+        v_ax.loglog(d["tau"], np.asarray(d["v_curve"])[:, k], color=c)
+        v_ax.axhline(lam[k], color=c, ls=":", lw=1)
+    w_ax.set_title("flow matching, Q = 0.1: weight at t = 0.5")
+    w_ax.set_ylabel("weight u_k^T W_t u_k")
+    v_ax.set_title("generated variance (dotted: targets)")
+    v_ax.set_ylabel("generated variance (data units^2)")
+    for ax in (w_ax, v_ax):
         ax.set_xlabel("training time tau (eta = 1)")
-    axes[0, 0].legend(fontsize=7, ncol=2)
-    for ax in axes[0, 2:]:
-        ax.set_axis_off()
+    error_panel(
+        e_ax,
+        {
+            "weights vs matrix gradient flow, t in {0.1, 0.5, 0.9} (max abs)": m["weights_max_abs_error"],
+            "generated variance vs quadrature (max rel)": m["variance_quadrature_max_rel"],
+            "generated variance vs sampling ODE (max rel)": m["variance_sampling_ode_max_rel"],
+        },
+        result["tolerance"]["rel"],
+        title="flow-matching closed forms vs their numerical twins",
+        wrap=50,
+    )
     lam_g = np.asarray(d["lam_grid"])
+    bottom = []
     for c, Q in enumerate(Qs):
-        ax = axes[1, c]
+        ax = low.add_subplot(1, len(Qs), c + 1, sharey=bottom[0] if bottom else None)
+        bottom.append(ax)
         for crit, marker in (("geometric", "o"), ("harmonic", "s")):
             p = d["points"][f"Q={Q:g}/{crit}"]
             ts, rising = np.asarray(p["tau_star"], float), np.asarray(p["rising"], bool)
             for b, mask, color in (("rising", rising, "tab:red"), ("falling", ~rising, "tab:blue")):
                 f = d["fits"].get(f"Q={Q:g}/{crit}/{b}")
-                lab = f"{crit[:4]} {b}: {f['slope']:.2f}" if f else None
+                lab = f"{crit[:4]}. {b}: {f['slope']:.2f}" if f else None
                 ax.loglog(
                     lam_g[mask],
                     ts[mask],
@@ -193,10 +206,15 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                     mfc="none" if crit == "harmonic" else color,
                     label=lab,
                 )
-        ax.set_title(f"Q = {Q:g}", fontsize=11)
+        ax.set_title(f"Q = {Q:g}")
         ax.set_xlabel("mode variance lambda")
-        ax.legend(fontsize=7)
-    axes[1, 0].set_ylabel("emergence time tau* (eta = 1)")
+    bottom[0].set_ylabel("emergence time tau* (eta = 1)")
+    low.suptitle(
+        "Figs 7-8: tau* vs lambda per initial weight Q (filled: geometric, hollow: harmonic criterion; "
+        "legend: fitted slope)"
+    )
+    legend_clear_of_data(bottom, fontsize=10, handlelength=1.0, borderaxespad=0.3)
+    legend_outside(top, [w_ax], ncols=8)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -36,7 +36,13 @@ from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .denoisers.spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
+from .denoisers.spectra import (
+    MIN_MODES,
+    SlopeReference,
+    describe_estimate,
+    draw_spectral_figure,
+    replicated_values,
+)
 
 PAPER_ALPHA = {"d=256": 1.08, "d=512 rising": 1.05, "d=512 falling": 1.13}
 PAPER_RANGE = (1.05, 1.13)
@@ -110,19 +116,53 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     return Judgement("differs", f"Not the paper's law ({why}): {text}", tol)
 
 
-def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 9 (first replicate): variance per mode, heat-map with tau* and the gray zone, tau* vs lam with fits."""
+def draw(result: Mapping[str, Any], out_dir: Path, references, paper_note: str) -> Path:
+    """Fig. 9 of a Gaussian MLP result (first replicate) with every replicate's slopes and ``references``.
+
+    Shared with ``spectral.gaussian_mlp_d512``.
+
+    Parameters
+    ----------
+    result : Mapping
+        The claim's result (``measured`` as :func:`measure` writes it, ``details`` of the first replicate).
+    out_dir : Path
+        Folder of the figure.
+    references : sequence of SlopeReference
+        The paper's values and the verdict's range to draw.
+    paper_note : str
+        End of the title: which paper values are drawn.
+
+    Returns
+    -------
+    Path
+        The PNG written.
+    """
     v = result["measured"]
     n = len(v["seeds"])
-    return [
-        draw_spectral_figure(
-            result["details"],
-            v["per_seed"][0],
-            f"Fig. 9: EDM-trained MLP on Gaussian data, d = {v['dim']} (replicate 1 of {n}; "
-            f"rising slope over replicates {describe_estimate(v['rising'], n)})",
-            figure_path(result, out_dir),
-        )
+    return draw_spectral_figure(
+        result["details"],
+        v["per_seed"][0],
+        f"Fig. 9: EDM-trained MLP on Gaussian data, d = {v['dim']}, replicate 1 of {n} in panels 1-3; {paper_note}",
+        figure_path(result, out_dir),
+        estimates={"MLP": v},
+        references=references,
+    )
+
+
+def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
+    """Fig. 9 (first replicate): variance per mode, heat-map, tau* vs lam with fits, slopes vs the paper's."""
+    paper = result["paper_value"]
+    low, high = result["tolerance"]["paper_range"]
+    references = [
+        SlopeReference(
+            f"verdict: the rising interval must overlap alpha {low:g}-{high:g} (paper)",
+            band=(-high, -low),
+            branches=("rising",),
+            color="C2",
+        ),
+        SlopeReference(f"paper, d = 256: alpha = {paper['d=256']:g}", slope=-paper["d=256"], branches=("rising",)),
     ]
+    return [draw(result, out_dir, references, "paper values for d = 256 (dashed)")]
 
 
 CLAIM = register(

@@ -35,7 +35,7 @@ from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from . import gaussian_mlp
 from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment
-from .denoisers.spectra import MIN_MODES, describe_estimate
+from .denoisers.spectra import MIN_MODES, SlopeReference, describe_estimate
 
 PAPER_ALPHA = {"rising": 1.05, "falling": 1.13}
 """The paper's exponents at ``d = 512`` (Fig. 9)."""
@@ -100,8 +100,15 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 9 at this claim's dimension (first replicate), as for ``spectral.gaussian_mlp``."""
-    return gaussian_mlp.figure(result, out_dir)
+    """Fig. 9 at this claim's dimension (first replicate), with the paper's d = 512 exponent of each branch."""
+    paper = result["paper_value"]
+    references = [
+        SlopeReference(f"paper, d = 512, {branch}: alpha = {alpha:g}", slope=-alpha, branches=(branch,), color=color)
+        for (branch, alpha), color in zip(paper.items(), ("k", "0.45"))
+    ]
+    dim = result["measured"]["dim"]
+    note = "paper values for d = 512 (dashed)" + ("" if dim == 512 else f"; this run is a d = {dim} stand-in")
+    return [gaussian_mlp.draw(result, out_dir, references, note)]
 
 
 CLAIM = register(

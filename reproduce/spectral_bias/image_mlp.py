@@ -40,7 +40,13 @@ from reproduce.replicates import replicate_seeds
 from reproduce.trained_tolerances import SPECTRAL_TRAINED
 
 from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .denoisers.spectra import MIN_MODES, describe_estimate, draw_spectral_figure, replicated_values
+from .denoisers.spectra import (
+    MIN_MODES,
+    SlopeReference,
+    describe_estimate,
+    draw_spectral_figure,
+    replicated_values,
+)
 from .gaussian_mlp import MIN_R2
 
 PAPER = {
@@ -140,16 +146,48 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Figs. 3/11 for each stand-in: sample grids, variance per mode, heat-map with tau*, fit."""
+    """Figs. 3/11 per stand-in: sample grids, variance per mode, heat-map with tau*, fits, slopes per replicate.
+
+    The slope panel shows the verdict's comparison (the Gaussian run's mean rising slope; attenuated
+    means above it) and, on the photograph patches (the FFHQ32 stand-in), the paper's FFHQ32 slopes.
+    """
+    m, paper = result["measured"], result["paper_value"]
+    gauss = m["gaussian_mlp"]
     paths = []
     for name, label in STAND_INS.items():
-        v = result["measured"][name]
+        v = m[name]
+        series = name.split("_")[0]
+        references = []
+        if gauss["rising"] is not None:
+            references.append(
+                SlopeReference(
+                    f"verdict: attenuated = whole interval above the Gaussian mean rising slope "
+                    f"{gauss['rising']['mean']:.2f}",
+                    slope=gauss["rising"]["mean"],
+                    series=(series,),
+                    color="C2",
+                    in_fit=False,
+                )
+            )
+        if "FFHQ" in label:  # the paper's numbers are for FFHQ32, whose stand-in the patches are
+            references += [
+                SlopeReference(
+                    f"paper, FFHQ32 {branch}: slope {paper[f'FFHQ32 {branch}']['slope']:g}",
+                    slope=paper[f"FFHQ32 {branch}"]["slope"],
+                    branches=(branch,),
+                    series=(series,),
+                    color=color,
+                )
+                for branch, color in (("rising", "k"), ("falling", "0.45"))
+            ]
         paths.append(
             draw_spectral_figure(
                 result["details"][name],
                 v["per_seed"][0],
-                f"Figs. 3/11: EDM-trained MLP on {label} (replicate 1 of {len(v['seeds'])})",
-                figure_path(result, out_dir, name.split("_")[0]),
+                f"Figs. 3/11: EDM-trained MLP on {label} (replicate 1 of {len(v['seeds'])} in panels 1-3)",
+                figure_path(result, out_dir, series),
+                estimates={series: v, "Gaussian": gauss},
+                references=references,
             )
         )
     return paths

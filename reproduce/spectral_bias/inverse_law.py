@@ -128,23 +128,46 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
     )
 
 
+def _row_label(key: str) -> str:
+    """``one/Q=0.1/harmonic/rising`` -> ``one layer, Q = 0.1, rising``."""
+    depth, q, _, branch = key.split("/")
+    return f"{depth} layer, Q = {q[2:]}, {branch}"
+
+
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 6: tau* vs lambda per depth (rows), criterion and Q (columns); rising red, falling blue."""
+    """Fig. 6: tau* vs lambda per depth (rows), criterion and Q (columns); rising red, falling blue.
+
+    Each panel also draws the paper's slope ``-alpha`` (dashed gray, through the first fitted branch);
+    the last column shows what the verdict reads: ``|slope - reference|`` against its tolerance (top)
+    and ``|slope + alpha|`` of the small-Q rising branches against theirs (bottom).
+    """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     from reproduce.plotting import figure_path, save_figure
 
-    d = result["details"]
+    from .common import error_panel, legend_clear_of_data
+
+    d, m, tol = result["details"], result["measured"], result["tolerance"]
     lam = np.asarray(d["lambdas"])
     Qs = d["Qs"]
+    paper = result["paper_value"]
+    alpha = float(paper["alpha"])
+    refs = next((v for v in paper.values() if isinstance(v, Mapping)), {})
     paths = []
     for crit in ("harmonic", "geometric"):
-        fig, axes = plt.subplots(2, len(Qs), figsize=(3.3 * len(Qs), 7), sharex=True, sharey=True)
+        fig = plt.figure(figsize=(3.5 * len(Qs) + 5.2, 8.2))
+        grid = fig.add_gridspec(2, len(Qs) + 1, width_ratios=[1] * len(Qs) + [1.45])
+        axes = np.empty((2, len(Qs)), dtype=object)
+        for r in range(2):
+            for c in range(len(Qs)):
+                share = axes[0, 0] if (r, c) != (0, 0) else None
+                axes[r, c] = fig.add_subplot(grid[r, c], sharex=share, sharey=share)
         for r, depth in enumerate(("one", "two")):
             for c, Q in enumerate(Qs):
                 ax = axes[r, c]
                 key = f"{depth}/Q={Q:g}/{crit}"
-                ax.set_title(f"{depth} layer, Q = {Q:g}", fontsize=11)
+                ax.set_title(f"{depth} layer, Q = {Q:g}")
                 if key not in d["points"]:
                     ax.text(
                         0.5,
@@ -158,23 +181,62 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                     continue
                 p = d["points"][key]
                 ts, rising = np.asarray(p["tau_star"], float), np.asarray(p["rising"], bool)
+                guide = None
                 for branch, mask, color in (("rising", rising, "tab:red"), ("falling", ~rising, "tab:blue")):
                     ax.loglog(lam[mask], ts[mask], "o", color=color, ms=4)
                     f = d["fits"].get(f"{key}/{branch}")
                     if f:
+                        ref = refs.get(f"{key}/{branch}")
                         ax.loglog(
                             lam[mask],
                             np.exp(f["intercept"]) * lam[mask] ** f["slope"],
                             "-",
                             color=color,
-                            label=f"{branch}: {f['slope']:.2f} (R2 {f['r2']:.3f})",
+                            label=f"{branch} {f['slope']:.2f}" + (f" (ref. {ref:.2f})" if ref is not None else ""),
                         )
-                ax.legend(fontsize=8, loc="upper right")
+                        if guide is None:
+                            guide = (lam[mask], ts[mask])
+                if guide is not None:  # the paper's slope through the first fitted branch's centre
+                    x, y = guide
+                    x0, y0 = np.exp(np.mean(np.log(x))), np.exp(np.mean(np.log(y)))
+                    ax.loglog(x, y0 * (x / x0) ** -alpha, "--", color="0.35", lw=1.2, zorder=1)
         for ax in axes[1]:
             ax.set_xlabel("mode variance lambda")
         for ax in axes[:, 0]:
             ax.set_ylabel("emergence time tau* (eta = 1)")
-        fig.suptitle(f"Fig. 6 ({crit} criterion): tau* vs lambda, closed forms, slope = fitted exponent")
+        for ax in axes[0]:
+            ax.tick_params(labelbottom=False)
+        for ax in axes[:, 1:].ravel():
+            ax.tick_params(labelleft=False)
+        ref_rows = {_row_label(k): abs(v["diff"]) for k, v in m["reference_comparison"].items() if f"/{crit}/" in k}
+        error_panel(
+            fig.add_subplot(grid[0, -1]),
+            ref_rows,
+            tol["reference_slopes"],
+            title="|fitted - reference slope|",
+            xlabel="absolute slope difference (log scale)",
+            wrap=34,
+        )
+        small = {_row_label(k): abs(s + alpha) for k, s in m["small_Q_rising_slopes"].items() if f"/{crit}/" in k}
+        error_panel(
+            fig.add_subplot(grid[1, -1]),
+            small,
+            tol["alpha_small_Q"],
+            title=f"small Q: |fitted slope + {alpha:g}| (paper alpha)",
+            xlabel="absolute slope difference (log scale)",
+            wrap=34,
+        )
+        legend_clear_of_data(axes.ravel(), fontsize=10, handlelength=1.5, borderaxespad=0.3)
+        handles = [
+            Line2D([], [], color="tab:red", marker="o", ms=4, label="rising modes, fitted slope"),
+            Line2D([], [], color="tab:blue", marker="o", ms=4, label="falling modes, fitted slope"),
+            Line2D([], [], color="0.35", ls="--", label=f"paper: slope -{alpha:g} (alpha = {alpha:g})"),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=3)
+        fig.suptitle(
+            f"Fig. 6 ({crit} criterion): tau* vs lambda from the closed forms; legend: fitted slope "
+            f"(ref.: the spec's reference slope); min R2 {m['min_r2']:.3f} over the table"
+        )
         paths.append(save_figure(fig, figure_path(result, out_dir, crit)))
     return paths
 

@@ -17,7 +17,7 @@ from scipy.integrate import solve_ivp
 from reproduce.claims import Claim, Judgement, Measurement, register
 from theory import linear_denoiser as lin
 
-from .common import CLOSED_FORM_RTOL, random_rotation
+from .common import CLOSED_FORM_RTOL, ERROR_FLOOR, random_rotation
 
 
 @dataclass(frozen=True)
@@ -115,29 +115,31 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Relative error of both signs against the PF-ODE, per weight family."""
+    """Relative error of both signs against the PF-ODE, per weight family, with the verdict's tolerance."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
     rows = result["details"]["rows"]
+    tol = result["tolerance"]["rel"]
     names = list(rows)
-    y = np.arange(len(names))
-    fig, ax = plt.subplots(figsize=(9, 0.45 * len(names) + 1.8))
+    y = np.arange(len(names))[::-1]  # the first family on top
+    fig, ax = plt.subplots(figsize=(10, 0.5 * len(names) + 2.2))
     ax.barh(
         y + 0.2,
-        [max(rows[n]["corrected_rel_error"], 1e-17) for n in names],
+        [max(rows[n]["corrected_rel_error"], ERROR_FLOOR) for n in names],
         0.4,
         color="C2",
-        label="corrected sign (+)",
+        label="corrected sign (+): agrees",
     )
-    ax.barh(y - 0.2, [rows[n]["printed_rel_error"] for n in names], 0.4, color="C3", label="printed sign (-)")
+    ax.barh(y - 0.2, [rows[n]["printed_rel_error"] for n in names], 0.4, color="C3", label="printed sign (-): misses")
     ax.set_xscale("log")
     ax.set_yticks(y, names)
-    ax.axvline(CLOSED_FORM_RTOL, color="k", ls="--", lw=1, label="tolerance 1e-6")
-    ax.set_xlabel("relative Frobenius error of A against the integrated PF-ODE (dimensionless)")
-    ax.set_title("Lemma 4.1: sampling map of a commuting linear denoiser")
-    ax.legend(loc="center right", fontsize=9)
+    ax.axvline(tol, color="k", ls="--", lw=1.2, label=f"verdict's tolerance {tol:g}")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("relative Frobenius error of A against the integrated PF-ODE (log scale)")
+    ax.set_title("Lemma 4.1: sampling map A of a commuting linear denoiser, printed vs corrected sign")
+    legend_outside(fig, ncols=3)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from reproduce.claims import Claim, Judgement, Measurement, register
 from theory import linear_denoiser as lin
 
-from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, fig2_row, max_rel
+from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, error_panel, fig2_row, max_rel
 
 
 @dataclass(frozen=True)
@@ -102,17 +102,19 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Figs 2A-B and 5A-B (one layer): weights at sigma = 1 and generated variances, Q = 0.1 and 0.5."""
+    """Figs 2A-B and 5A-B (one layer): weights and generated variances for Q = 0.1 and 0.5, and the errors."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, m = result["details"], result["measured"]
     lam = np.asarray(d["lambdas"])
-    fig, axes = plt.subplots(2, 2, figsize=(13, 9))
-    for row, q in zip(axes, ("01", "05")):
+    fig, axes = plt.subplot_mosaic(
+        [["w01", "v01", "err"], ["w05", "v05", "err"]], figsize=(19, 9.5), width_ratios=[1, 1, 0.75]
+    )
+    for q in ("01", "05"):
         fig2_row(
-            row,
+            (axes[f"w{q}"], axes[f"v{q}"]),
             lam,
             d["tau"],
             np.asarray(d[f"w_q{q}"]),
@@ -122,7 +124,20 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
             "weight u_k^T W u_k at sigma = 1",
             f"one layer, Q = {'0.1' if q == '01' else '0.5'} (Fig. {'2' if q == '01' else '5'})",
         )
-    axes[1, 0].legend(fontsize=8, ncol=2, loc="upper left")  # the Q = 0.5 panel has room there
+    checks = {
+        "quadrature_max_rel": "Prop. 4.2 vs adaptive quadrature",
+        "ode_max_rel": "Prop. 4.2 vs PF-ODE solve",
+        "tau0_max_rel": "tau = 0 limit",
+        "tau1e9_max_rel": "tau = 1e9 vs tau -> inf limit",
+    }
+    error_panel(
+        axes["err"],
+        {label: {q: v[key] for q, v in m["per_Q"].items()} for key, label in checks.items()},
+        result["tolerance"]["rel"],
+        title="Prop. 4.2 vs its twins: max relative error\nper initial weight Q (markers)",
+        xlabel="largest relative error on the grid (log scale)",
+    )
+    legend_outside(fig, ncols=7)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

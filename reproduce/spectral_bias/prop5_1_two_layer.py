@@ -21,7 +21,7 @@ from reproduce.claims import Claim, Judgement, Measurement, register
 from theory import linear_denoiser
 from theory import two_layer_denoiser as two
 
-from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, max_rel, mode_colors, random_rotation
+from .common import CLOSED_FORM_RTOL, FIG2_LAMBDAS, error_panel, max_rel, mode_colors, random_rotation
 
 TAU_STAR_RTOL = 1e-6
 
@@ -142,14 +142,14 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fig. 2D-E: two-layer weights (sigma = 1; simulation markers) and generated variances."""
+    """Fig. 2D-E: two-layer weights (sigma = 1; simulation markers), generated variances, and the errors."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, m, tol = result["details"], result["measured"], result["tolerance"]
     lam = np.asarray(d["lambdas"])
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5.4), width_ratios=[1, 1, 0.8])
     sim = d["curves"].get("1")
     for k, c in enumerate(mode_colors(lam.size)):
         axes[0].semilogx(d["tau"], np.asarray(d["w_curve"])[:, k], color=c, label=f"lambda = {lam[k]:g}")
@@ -158,17 +158,32 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         axes[0].axvline(np.log(2) / (8 * lam[k]), color=c, ls=":", lw=1)
         axes[1].loglog(d["tau"], np.asarray(d["v_curve"])[:, k], color=c)
         axes[1].axhline(lam[k], color=c, ls=":", lw=1)
-    axes[1].axhline(d["init"], color="0.4", ls="--", lw=1, label="initial level")
-    axes[0].set_title(
-        f"two layer, Q = {d['Q']}: logistic weights (lines), P-flow (o), ln2/(8 lambda) (dotted)", fontsize=10
-    )
+    if sim is not None:
+        axes[0].plot([], [], "o", color="k", ms=3, label="gradient flow of P (solve_ivp)")
+    axes[0].plot([], [], ":", color="k", lw=1, label="tau* = ln 2/(8 lambda) (paper)")
+    axes[1].axhline(d["init"], color="0.4", ls="--", lw=1, label="generated variance at tau = 0")
+    axes[0].set_title(f"two layer, Q = {d['Q']}: logistic weights (lines) vs P-flow")
     axes[0].set_ylabel("weight u_k^T P P^T u_k at sigma = 1")
     axes[1].set_title("generated variance (dotted: targets lambda)")
     axes[1].set_ylabel("generated variance along mode (data units^2)")
-    for ax in axes:
+    for ax in axes[:2]:
         ax.set_xlabel("training time tau (gradient-flow units, eta = 1)")
-    axes[0].legend(fontsize=8, ncol=2)
-    axes[1].legend(fontsize=9, loc="lower right")
+    rows = {
+        "logistic weights vs P-flow (max rel)": m["weights_max_rel_error"],
+        "measured tau* vs ln 2/(8 lambda) (max rel)": m["tau_star_max_rel_error"],
+        "generated variance vs quadrature (max rel)": m["variance_quadrature_max_rel"],
+    }
+    per_row = dict.fromkeys(rows, tol["rel"])
+    per_row["measured tau* vs ln 2/(8 lambda) (max rel)"] = tol.get("tau_star_rel", tol["rel"])
+    same = len(set(per_row.values())) == 1
+    error_panel(
+        axes[2],
+        rows,
+        tol["rel"] if same else per_row,
+        title="Prop. 5.1 vs its twins (all sigma)",
+        xlabel="largest relative error (log scale)",
+    )
+    legend_outside(fig, axes[:2], ncols=6)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -26,7 +26,7 @@ from .circular_filters import (
     spectrum,
     training_times,
 )
-from .common import CLOSED_FORM_RTOL, max_rel, mode_colors
+from .common import CLOSED_FORM_RTOL, error_panel, max_rel, mode_colors
 
 
 def measure(config: Config, rng: np.random.Generator) -> Measurement:
@@ -116,15 +116,15 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Fourier-mode gains (simulation markers) and generated Fourier variances of the full-width filter."""
+    """Fourier-mode gains (simulation markers), generated Fourier variances of the full-width filter, and the errors."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, m, tol = result["details"], result["measured"], result["tolerance"]
     N, lam = d["N"], np.asarray(d["lambdas"])
     ks = [0, 1, 2, 4, 8, N // 2]
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5.4), width_ratios=[1, 1, 0.8])
     for k, c in zip(ks, mode_colors(len(ks))):
         axes[0].semilogx(
             d["tau"], np.asarray(d["gain_curve"])[:, k], color=c, label=f"frequency {k} (lambda = {lam[k]:.3g})"
@@ -132,15 +132,30 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
         axes[0].semilogx(d["tau_sim"], np.asarray(d["gain_sim"])[:, k], "o", ms=3, color=c)
         axes[1].loglog(d["tau"], np.asarray(d["v_curve"])[:, k], color=c)
         axes[1].axhline(lam[k], color=c, ls=":", lw=1)
+    axes[0].plot([], [], "o", color="k", ms=3, label="filter gradient flow (simulated)")
     axes[0].set_ylabel("Fourier gain gamma_k at sigma = 1")
-    axes[0].set_title(
-        f"full-width circular filter, N = {N}: eq. 7 with N eta (lines), filter gradient flow (o)", fontsize=10
-    )
+    axes[0].set_title(f"full-width circular filter, N = {N}: eq. 7 with N eta (lines)")
     axes[1].set_ylabel("generated Fourier-mode variance (data units^2)")
     axes[1].set_title("generated spectrum (Prop. 4.2 with N eta; dotted: targets)")
-    for ax in axes:
+    for ax in axes[:2]:
         ax.set_xlabel("training time tau (gradient-flow units, eta = 1)")
-    axes[0].legend(fontsize=8)
+    gen = m["generated"]
+    rows = {
+        "gains vs eq. 7 with N eta (max rel)": m["gain_max_rel_error"],
+        "gains, non-stationary data (max rel)": m["nonstationary_gain_max_rel_error"],
+        **{f"generated spectrum vs Prop. 4.2, {name} (max rel)": v["spectrum_max_rel"] for name, v in gen.items()},
+        "imaginary part of the gains (max abs)": m["gain_max_imag"],
+    }
+    circulant = "yes" if m["generated_circulant"] else "NO"
+    error_panel(
+        axes[2],
+        rows,
+        tol["rel"],
+        unjudged=("imaginary part of the gains (max abs)",),
+        title=f"Props. 5.2-5.3 vs simulation\ngenerated covariance circulant (rtol {tol['circulant_rtol']:g}): "
+        f"{circulant}",
+    )
+    legend_outside(fig, axes[:1], ncols=4)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

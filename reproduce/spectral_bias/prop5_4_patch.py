@@ -27,7 +27,7 @@ from .circular_filters import (
     spectrum,
     training_times,
 )
-from .common import CLOSED_FORM_RTOL, max_rel, mode_colors
+from .common import CLOSED_FORM_RTOL, error_panel, max_rel
 
 
 def _pf_ode_spectrum(S, N, tau, Q, offsets):
@@ -128,29 +128,33 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Generated Fourier spectra of the local filter over training, and tau* vs lambda local vs full-width."""
+    """Generated spectra of the local filter over training, tau* vs lambda local vs full-width, and the errors."""
     import matplotlib.pyplot as plt
+    from matplotlib import colors
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    d = result["details"]
+    d, m = result["details"], result["measured"]
     lam, tl, N = np.asarray(d["lambdas"]), np.asarray(d["tau"]), d["N"]
     local = np.asarray(d["local"])
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6))
+    fig, axes = plt.subplots(1, 3, figsize=(19, 5.4), width_ratios=[1.05, 1, 0.8])
     f = np.arange(N // 2 + 1)
     idx = np.linspace(0, tl.size - 1, 7).astype(int)
-    for j, c in zip(idx, mode_colors(idx.size)):
-        axes[0].loglog(f[1:], local[f[1:], j], "-", color=c, label=f"tau = {tl[j]:.0e}")
-    axes[0].loglog(f[1:], lam[f[1:]], "k--", lw=2, label="data spectrum")
+    cmap = plt.get_cmap("viridis")
+    norm = colors.LogNorm(tl[idx].min(), tl[idx].max())
+    for j in idx:  # the training time is read off the colour bar, not a legend over the curves
+        axes[0].loglog(f[1:], local[f[1:], j], "-", color=cmap(0.9 * norm(tl[j])))
+    axes[0].loglog(f[1:], lam[f[1:]], "k--", lw=2, label="data spectrum lambda_k")
+    sm = plt.cm.ScalarMappable(norm=norm, cmap=colors.ListedColormap(cmap(np.linspace(0, 0.9, 256))))
+    fig.colorbar(sm, ax=axes[0], label="training time tau (eta = 1)")
     axes[0].set_xlabel("spatial frequency k (cycles per signal)")
     axes[0].set_ylabel("generated Fourier-mode variance (data units^2)")
-    axes[0].set_title(f"local filter K = {2 * d['radius'] + 1}, N = {N}: generated spectrum", fontsize=11)
-    axes[0].legend(fontsize=8)
+    axes[0].set_title(f"local filter K = {2 * d['radius'] + 1}, N = {N}: generated spectrum over training")
     ks = np.asarray(d["ks"])
-    for name, color in (("local", "C3"), ("full-width", "C0")):
+    for name, color, size in (("full-width", "C0", 8), ("local", "C3", 4.5)):  # small on large: both visible
         ts = np.asarray(d["tau_star"][name], float)
         rising = np.asarray(d["rising"][name], bool)
-        sl = result["measured"]["slopes"][name]
+        sl = m["slopes"][name]
         for mask, fill, branch in ((rising, color, "rising"), (~rising, "none", "falling")):
             if mask.any():
                 slope = sl[branch]
@@ -160,13 +164,24 @@ def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
                     "o",
                     color=color,
                     mfc=fill,
-                    ms=6,
+                    ms=size,
                     label=f"{name}, {branch}" + (f" (slope {slope:.2f})" if slope is not None else ""),
                 )
     axes[1].set_xlabel("Fourier-mode variance lambda_k")
     axes[1].set_ylabel("emergence time tau* (geometric criterion, eta = 1)")
     axes[1].set_title("emergence order: local vs full-width filter (Q = 0.5)")
-    axes[1].legend(fontsize=9)
+    circulant = "yes" if m["generated_circulant"] else "NO"
+    error_panel(
+        axes[2],
+        {
+            "local-filter taps vs patch-space closed form (max abs)": m["taps_max_abs_error"],
+            "generated spectrum vs quadrature (max rel)": m["spectrum_closed_vs_quadrature_max_rel"],
+            "generated spectrum vs PF-ODE (max rel)": m["spectrum_closed_vs_pf_ode_max_rel"],
+        },
+        result["tolerance"]["rel"],
+        title=f"Prop. 5.4 vs its twins\ngenerated covariance circulant: {circulant}",
+    )
+    legend_outside(fig, axes[:2], ncols=5)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

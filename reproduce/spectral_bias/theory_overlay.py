@@ -260,33 +260,48 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
 
 
 def figure(result: Mapping[str, Any], out_dir: Path) -> list[Path]:
-    """Trained (markers) vs predicted (lines) generated variance per mode, and tau* of both."""
+    """Trained (markers) vs predicted (lines) generated variance per mode, tau* of both, and the verdict's gaps."""
     import matplotlib.pyplot as plt
 
-    from reproduce.plotting import figure_path, save_figure
+    from reproduce.plotting import figure_path, legend_outside, save_figure
 
-    from .common import mode_colors
+    from .common import error_panel, mode_colors
 
-    d = result["details"]
+    d, m, tol = result["details"], result["measured"], result["tolerance"]
     steps, lam = np.asarray(d["steps"], float), np.asarray(d["targets"], float)
     tr, pr = np.asarray(d["trained"], float), np.asarray(d["predicted"], float)
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.8))
+    fig, axes = plt.subplots(1, 3, figsize=(19, 5.6), width_ratios=[1.1, 1, 0.8])
     pick = np.linspace(0, lam.size - 1, min(lam.size, 10)).astype(int)
     for k, c in zip(pick, mode_colors(pick.size)):
         axes[0].loglog(steps, pr[:, k], "-", color=c, lw=1.2)
         axes[0].loglog(steps, tr[:, k], "o", color=c, ms=3, label=f"lam = {lam[k]:.2g}")
+    axes[0].plot([], [], "-", color="k", lw=1.2, label="eq. 7 through Heun (prediction)")
     axes[0].set_xlabel("SGD step")
     axes[0].set_ylabel("generated variance along u_k")
-    axes[0].set_title("linear EDM denoiser: trained (o) vs eq. 7 through Heun (lines)", fontsize=10)
-    axes[0].legend(fontsize=7, ncol=2)
-    for key, marker, label in (("tau_trained", "o", "trained"), ("tau_predicted", "x", "predicted")):
+    axes[0].set_title("linear EDM denoiser, replicate 1: trained (o) vs predicted (lines)")
+    for key, marker, label in (("tau_trained", "o", "tau*, trained"), ("tau_predicted", "x", "tau*, predicted")):
         t = np.asarray(d[key], float)
         ok = np.isfinite(t)
-        axes[1].loglog(lam[ok], t[ok], marker, ms=5, label=label)
+        axes[1].loglog(lam[ok], t[ok], marker, ms=5, label=label, color="C0" if marker == "o" else "C1")
     axes[1].set_xlabel("data variance lam_k")
     axes[1].set_ylabel("emergence step tau*")
-    axes[1].set_title("same tau* protocol on both")
-    axes[1].legend()
+    axes[1].set_title("same tau* protocol on both (replicate 1)")
+    seeds = {f"replicate {i + 1}": v for i, v in enumerate(m["per_seed"])}
+    rows = {
+        "median |ln(trained/predicted)|": {s: v["median_abs_log_ratio"] for s, v in seeds.items()},
+        "worst |ln(trained/predicted)|": {s: v["max_abs_log_ratio"] for s, v in seeds.items()},
+    }
+    error_panel(
+        axes[2],
+        rows,
+        {
+            "median |ln(trained/predicted)|": tol["median_abs_log_ratio_max"],
+            "worst |ln(trained/predicted)|": tol["max_abs_log_ratio_max"],
+        },
+        title="trained vs predicted over all modes and records",
+        xlabel="|log ratio| (log scale)",
+    )
+    legend_outside(fig, ncols=8)
     return [save_figure(fig, figure_path(result, out_dir))]
 
 

@@ -11,6 +11,7 @@ is excluded, and rising and falling modes are fitted separately (``ln tau* = a +
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from .training import Recording
 __all__ = [
     "EXPERIMENT_SMOOTHING",
     "MIN_MODES",
+    "SlopeReference",
     "analyse",
     "branch_estimate",
     "branches",
@@ -228,17 +230,145 @@ def describe_estimate(est: Mapping[str, Any] | None, seeds: int) -> str:
     )
 
 
-def draw_spectral_figure(details: Mapping[str, Any], fit: Mapping[str, Any], title: str, path: Path) -> Path:
+@dataclass(frozen=True)
+class SlopeReference:
+    """A slope a verdict compares with, drawn by :func:`draw_spectral_figure`.
+
+    Attributes
+    ----------
+    label : str
+        Legend text (say where the number comes from: the paper, a tolerance, another run).
+    slope : float, optional
+        A value of ``b`` in ``tau* ∝ lam^b`` (``-alpha``): a dashed line in the slope panel and,
+        through the centre of that branch's fitted modes, in the ``tau*`` panel.
+    band : tuple of float, optional
+        A ``(low, high)`` range of ``b``, shaded in the slope panel only.
+    branches : tuple of str
+        The branches (``"rising"``, ``"falling"``) it applies to.
+    series : tuple of str, optional
+        The series of the slope panel it applies to (default: all).
+    color : str
+        Line or band colour.
+    in_fit : bool
+        Whether a ``slope`` is also drawn in the ``tau*`` panel (a threshold of the verdict need not be).
+    """
+
+    label: str
+    slope: float | None = None
+    band: tuple[float, float] | None = None
+    branches: tuple[str, ...] = ("rising", "falling")
+    series: tuple[str, ...] | None = None
+    color: str = "k"
+    in_fit: bool = True
+
+
+_BRANCH_COLORS = {"rising": "C3", "falling": "C0"}
+
+
+def _centre(x, y):
+    return float(np.exp(np.mean(np.log(x)))), float(np.exp(np.mean(np.log(y))))
+
+
+def _overlay_segment(f: Mapping[str, Any], taus: Mapping[str, Any] | None):
+    """The fitted line of another run over the ``tau*`` range of its fitted modes (None if flat)."""
+    if not f or not taus or abs(f["slope"]) < 0.05:
+        return None
+    t = np.array([taus["min"], taus["max"]], float)
+    lam = np.exp((np.log(t) - f["intercept"]) / f["slope"])
+    return np.sort(lam)
+
+
+def _slope_panel(ax, estimates: Mapping[str, Mapping[str, Any]], references) -> None:
+    """Per series and branch: each replicate's fitted slope, their mean and 95% interval, the references."""
+    cats = [(name, branch) for branch in ("rising", "falling") for name in estimates]
+    ax.plot([], [], "o", ms=5, mfc="none", color="0.3", label="one replicate's fitted slope")
+    for x, (name, branch) in enumerate(cats):
+        est = estimates[name].get(branch)
+        color = _BRANCH_COLORS[branch]
+        if est is None:
+            ax.text(x, 0.5, "no branch\n(< 3 modes)", transform=ax.get_xaxis_transform(), ha="center", fontsize=10)
+            continue
+        vals = np.asarray(est["values"], float)
+        ax.plot(x + np.linspace(-0.12, 0.12, vals.size), vals, "o", ms=5, mfc="none", color=color)
+        low, high = est.get("low"), est.get("high")
+        if low is not None:
+            ax.errorbar(
+                x + 0.25,
+                est["mean"],
+                yerr=[[est["mean"] - low], [high - est["mean"]]],
+                fmt="s",
+                ms=6,
+                color="k",
+                capsize=4,
+                label="mean, 95% interval",
+            )
+        else:
+            ax.plot(x + 0.25, est["mean"], "s", ms=6, color="k", label="mean, 95% interval")
+    for ref in references:
+        for x, (name, branch) in enumerate(cats):
+            if branch not in ref.branches or (ref.series is not None and name not in ref.series):
+                continue
+            if ref.band is not None:
+                ax.fill_between([x - 0.42, x + 0.42], *ref.band, color=ref.color, alpha=0.18, lw=0, label=ref.label)
+            if ref.slope is not None:
+                ax.hlines(ref.slope, x - 0.42, x + 0.42, colors=ref.color, linestyles="--", lw=1.6, label=ref.label)
+    ticks = []
+    for name, branch in cats:
+        est = estimates[name].get(branch)
+        ticks.append(f"{name}\n{branch}" + (f"\nR2 ≥ {est['r2_min']:.2f}" if est else ""))
+    ax.set_xticks(range(len(cats)), ticks)
+    ax.set_xlim(-0.6, len(cats) - 0.4)
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel("fitted slope b of tau* ∝ lam^b (alpha = -b)")
+    ax.set_title("fitted slope per replicate")
+
+
+def draw_spectral_figure(
+    details: Mapping[str, Any],
+    fit: Mapping[str, Any],
+    title: str,
+    path: Path,
+    *,
+    estimates: Mapping[str, Mapping[str, Any]] | None = None,
+    references=(),
+    overlays: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Path:
     """The content of the paper's Figs. 3/4/9/11/12 in one PNG.
 
     Panels: (a) sample grids through training (when ``details`` has snapshots), (b) generated
     variance per mode vs step with the targets, (c) heat-map of ``log10(lam~_k / lam_k)`` (modes x
-    records) with ``tau*`` marked and the gray zone shaded, (d) ``tau*`` vs ``lam`` with the fits.
+    records) with ``tau*`` marked and the gray zone shaded, (d) ``tau*`` vs ``lam`` with the fits,
+    and (e), with ``estimates``, the fitted slopes of every replicate with their mean and interval.
+    One legend for all panels sits below them, outside every axes.
+
+    Parameters
+    ----------
+    details : Mapping
+        :func:`recording_details` of the replicate drawn in (a)-(d).
+    fit : Mapping
+        That replicate's :func:`run_values` (its ``rising``/``falling`` fits).
+    title : str
+        Figure title.
+    path : Path
+        Where the PNG goes.
+    estimates : Mapping[str, Mapping], optional
+        Series name -> :func:`replicated_values` values (``rising``/``falling`` :func:`branch_estimate`)
+        for panel (e); the first series is the one drawn in (a)-(d).
+    references : sequence of SlopeReference
+        Slopes the verdict compares with (paper values, tolerance bands).
+    overlays : Mapping[str, Mapping], optional
+        Label -> another run's :func:`run_values` (same data), whose fitted lines are drawn dashed in (d)
+        over the ``tau*`` range of their modes.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     import matplotlib.pyplot as plt
     from matplotlib import colors, ticker
 
-    from reproduce.plotting import save_figure
+    from reproduce.plotting import legend_outside, save_figure
 
     live = ~np.asarray(details["degenerate"], bool)  # modes without data variance are not drawn
     steps = np.asarray(details["steps"], float)
@@ -247,64 +377,101 @@ def draw_spectral_figure(details: Mapping[str, Any], fit: Mapping[str, Any], tit
     tau = np.asarray(details["tau_star"], float)[live]
     rising, gray = np.asarray(details["rising"], bool)[live], np.asarray(details["gray"], bool)[live]
     grids = "snapshots" in details
-    snaps = np.asarray(details["snapshots"], float) if grids else None
-    fig = plt.figure(figsize=(15, 9.5 if grids else 4.8), layout="constrained")
-    rows = 2 if grids else 1
+    n_panels = 4 if estimates else 3
+    width = 5.0 * n_panels + (1.5 if estimates and len(estimates) > 1 else 0.0)
+    panel_h = 5.0
     if grids:
-        n = snaps.shape[0]
-        for j in range(n):
-            ax = fig.add_subplot(rows, n, j + 1)
-            ax.imshow(_tile(snaps[j]), cmap="gray", vmin=-1, vmax=1)
-            ax.set_title(f"step {int(details['snapshot_steps'][j])}", fontsize=10)
+        snaps = np.asarray(details["snapshots"], float)
+        tiles = [_tile(snap) for snap in snaps]
+        n = len(tiles)
+        image_h = width / n * tiles[0].shape[0] / tiles[0].shape[1]  # each grid as wide as its column
+        fig = plt.figure(figsize=(width, image_h + 0.5 + panel_h + 1.6), layout="constrained")
+        top, low = fig.subfigures(2, 1, height_ratios=[image_h + 0.5, panel_h], hspace=0.0)
+        for j, (ax, tile) in enumerate(zip(top.subplots(1, n), tiles)):
+            ax.imshow(tile, cmap="gray", vmin=-1, vmax=1)
+            ax.set_title(f"samples at step {int(details['snapshot_steps'][j])}", fontsize=10)
             ax.axis("off")
-    base = 3 * (rows - 1)
+    else:
+        fig = plt.figure(figsize=(width, panel_h + 1.4), layout="constrained")
+        low = fig
+    slope_width = max(0.9, 0.4 * 2 * len(estimates or {}))  # two branches per series
+    axes = low.subplots(1, n_panels, width_ratios=[1.1, 1.1, 1, slope_width][:n_panels])
     cmap = plt.get_cmap("viridis")
     norm = colors.LogNorm(lam.min(), lam.max())
-    ax = fig.add_subplot(rows, 3, base + 1)
+    ax = axes[0]
     for k in np.linspace(0, lam.size - 1, min(lam.size, 24)).astype(int):
         ax.loglog(steps, var[:, k], color=cmap(norm(lam[k])), lw=1)
         ax.axhline(lam[k], color=cmap(norm(lam[k])), ls=":", lw=0.6)
     ax.set_xlabel("training step")
     ax.set_ylabel("generated variance along u_k")
     ax.set_title("variance per mode (dotted: target lam_k)")
-    fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="lam_k")
-    ax = fig.add_subplot(rows, 3, base + 2)
+    low.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, label="data variance lam_k")
+    ax = axes[1]
     ratio = np.log10(var.T / lam[:, None])
     lim = float(np.nanmax(np.abs(ratio)))
     im = ax.pcolormesh(steps, np.arange(lam.size), ratio, cmap="RdBu_r", vmin=-lim, vmax=lim, shading="nearest")
     ax.set_xscale("log")
     ok = np.isfinite(tau)
-    ax.plot(tau[ok], np.arange(lam.size)[ok], "k.", ms=3, label="tau*")
+    ax.plot(tau[ok], np.arange(lam.size)[ok], "k.", ms=3, label="tau* (emergence step)")
     if gray.any():
         g = np.flatnonzero(gray)
-        ax.axhspan(g.min() - 0.5, g.max() + 0.5, color="0.5", alpha=0.35, label="gray zone")
+        ax.axhspan(
+            g.min() - 0.5, g.max() + 0.5, color="0.5", alpha=0.35, label="gray zone: lam_k within 0.5-2x initial"
+        )
     ax.invert_yaxis()
     ax.set_xlabel("training step")
     ax.set_ylabel("mode k (largest variance on top)")
     ax.set_title("log10(generated / target variance)")
-    ax.legend(fontsize=8, loc="lower left")
-    fig.colorbar(im, ax=ax)
-    ax = fig.add_subplot(rows, 3, base + 3)
-    for branch, sel, color in (("rising", rising, "C3"), ("falling", ~rising, "C0")):
+    low.colorbar(im, ax=ax, label="log10 ratio")
+    ax = axes[2]
+    centres = {}
+    for branch, sel in (("rising", rising), ("falling", ~rising)):
+        color = _BRANCH_COLORS[branch]
         use = sel & ok & ~gray
         ax.loglog(lam[use], tau[use], "o", color=color, ms=4, label=f"{branch} modes")
         f = fit.get(branch)
-        if f:
+        if f and use.any():
             xs = np.array([lam[use].min(), lam[use].max()])
             ax.loglog(
                 xs,
                 np.exp(f["intercept"]) * xs ** f["slope"],
                 "-",
                 color=color,
-                label=f"fit: slope {f['slope']:.2f}, R2 {f['r2']:.2f}, N {f['n']}",
+                label=f"{branch} fit: slope {f['slope']:.2f}, R2 {f['r2']:.2f}, N {f['n']}",
             )
+        if use.sum() >= 2:
+            centres[branch] = _centre(lam[use], tau[use])
     if (gray & ok).any():
-        ax.loglog(lam[gray & ok], tau[gray & ok], "x", color="0.5", ms=4, label="gray zone (excluded)")
+        ax.loglog(lam[gray & ok], tau[gray & ok], "x", color="0.5", ms=4, label="gray-zone modes (not fitted)")
+    for label, other in (overlays or {}).items():
+        for branch in ("rising", "falling"):
+            seg = _overlay_segment(other.get(branch), other.get("tau_range", {}).get(branch))
+            if seg is not None:
+                f = other[branch]
+                ax.loglog(
+                    seg,
+                    np.exp(f["intercept"]) * seg ** f["slope"],
+                    ls=(0, (5, 2)),
+                    lw=2.2,
+                    color=_BRANCH_COLORS[branch],
+                    alpha=0.55,
+                    label=f"{label}, {branch}: slope {f['slope']:.2f}, N {f['n']}",
+                )
+    for ref in references:
+        if ref.slope is None or not ref.in_fit:
+            continue
+        for branch in ref.branches:
+            if branch in centres:
+                (x0, y0), sel = centres[branch], (rising if branch == "rising" else ~rising) & ok & ~gray
+                xs = np.array([lam[sel].min(), lam[sel].max()])
+                ax.loglog(xs, y0 * (xs / x0) ** ref.slope, "--", color=ref.color, lw=1.4, label=ref.label)
     ax.xaxis.set_minor_formatter(ticker.NullFormatter())  # minor labels collide on short ranges
     ax.set_xlabel("data variance lam_k")
     ax.set_ylabel("emergence step tau*")
-    ax.set_title("inverse-variance law")
-    ax.legend(fontsize=8)
+    ax.set_title("inverse-variance law (replicate 1)")
+    if estimates:
+        _slope_panel(axes[3], estimates, references)
+    legend_outside(fig, axes[1:], ncols=4)
     fig.suptitle(title)
     return save_figure(fig, path)
 
