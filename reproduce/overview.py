@@ -463,6 +463,11 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
         _slope("CNN alpha rising, digits", f"{_M}.digits_cnn.rising", "paper_value.effective alpha", negate=True),
         _slope("CNN alpha falling, patches", f"{_M}.patches_cnn.falling", "paper_value.effective alpha", negate=True),
     ),
+    "spectral.cnn_speedup": (
+        _error("linear: |speed-up / N - 1|, every mode", f"{_M}.linear.max_rel_error_vs_N", "tolerance.linear_rel"),
+        _seeds("trained speed-up, patches", f"{_M}.trained.patches.ratio", f"{_M}.trained.patches.pixels"),
+        _seeds("trained speed-up, digits", f"{_M}.trained.digits.ratio", f"{_M}.trained.digits.pixels"),
+    ),
     "spectral.alignment": (
         _seeds("final alignment, Gaussian", f"{_M}.gaussian_mlp.final", f"{_M}.gaussian_mlp.ceiling.mean", note=""),
     ),

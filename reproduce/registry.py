@@ -30,6 +30,7 @@ CLAIM_MODULES = (
     "reproduce.spectral_bias.gaussian_mlp_d512",
     "reproduce.spectral_bias.image_mlp",
     "reproduce.spectral_bias.cnn_no_bias",
+    "reproduce.spectral_bias.cnn_speedup",
     "reproduce.spectral_bias.alignment",
     "reproduce.spectral_bias.flow_matching",
     "reproduce.spectral_bias.theory_overlay",
