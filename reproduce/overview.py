@@ -433,6 +433,13 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
             negate=True,
         ),
     ),
+    "spectral.noncentred": (
+        _error("orthogonal modes vs eq. 7, max rel.", f"{_M}.orthogonal_max_rel_error", "tolerance.ode_rel"),
+        _error(
+            "mean's mode vs 2x2 closed form, max abs.", f"{_M}.coupled_closed_form_max_abs_error", "tolerance.ode_rel"
+        ),
+        _error("late rate vs r_-, max rel.", f"{_M}.late_rate_max_rel_error", "tolerance.late_rate_rel"),
+    ),
     "spectral.prop5_1_two_layer": (_error("weights vs ODE, max rel.", f"{_M}.weights_max_rel_error", "tolerance.rel"),),
     "spectral.deep_linear": (
         Comparison("alpha, aligned, L = 4", f"{_M}.aligned.4.alpha", 1.0, note=_SIMILAR_BIAS),

@@ -21,6 +21,7 @@ CLAIM_MODULES = (
     "reproduce.spectral_bias.lemma4_1_sign",
     "reproduce.spectral_bias.prop4_2_variance",
     "reproduce.spectral_bias.inverse_law",
+    "reproduce.spectral_bias.noncentred",
     "reproduce.spectral_bias.prop5_1_two_layer",
     "reproduce.spectral_bias.deep_linear",
     "reproduce.spectral_bias.prop5_3_circulant",
