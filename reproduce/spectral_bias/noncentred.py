@@ -110,7 +110,7 @@ def excursion(w: np.ndarray, final: float) -> float:
 
     Examples
     --------
-    >>> excursion(np.array([0.0, 0.5, 1.2, 1.0]), 1.0)  # overshoots by 20%
+    >>> round(excursion(np.array([0.0, 0.5, 1.2, 1.0]), 1.0), 12)  # overshoots by 20%
     0.2
     >>> excursion(np.array([0.0, 0.5, 0.9, 1.0]), 1.0)
     0.0
@@ -146,8 +146,8 @@ def settling_time(taus: np.ndarray, w: np.ndarray, start: float, final: float) -
     Examples
     --------
     >>> taus = np.array([1.0, 10.0, 100.0, 1000.0])
-    >>> round(settling_time(taus, np.array([0.0, 1.8, 1.6, 1.0]), 0.0, 1.0), 6)  # back inside the band at 1000
-    316.227766
+    >>> round(settling_time(taus, np.array([0.0, 1.8, 1.6, 1.0]), 0.0, 1.0), 1)  # re-enters between 100 and 1000
+    146.8
     """
     gap = np.abs(np.asarray(w, dtype=float) - final) - abs(start - final) / 2
     outside = np.nonzero(gap > 0)[0]
