@@ -48,7 +48,8 @@ __all__ = [
 def lookup(result: Mapping, path: str) -> Any:
     """The value at dotted ``path`` in ``result``; a key may itself contain dots, ``*`` maps over a list.
 
-    A ``null`` on the way (a fit the claim could not make) gives ``None``.  At each level the
+    A list index may be negative (``-1`` is the last item).  A ``null`` on the way (a fit the claim
+    could not make) gives ``None``.  At each level the
     longest run of dot-separated parts that is a key is taken, so
     ``measured.omega_for_p_star_0.99`` finds the key ``omega_for_p_star_0.99``.
 
@@ -61,8 +62,8 @@ def lookup(result: Mapping, path: str) -> Any:
     --------
     >>> lookup({"measured": {"a.b": [1, {"c": 2}]}}, "measured.a.b.1.c")
     2
-    >>> lookup({"rows": [{"x": 1}, {"x": 3}]}, "rows.*.x")
-    [1, 3]
+    >>> lookup({"rows": [{"x": 1}, {"x": 3}]}, "rows.*.x"), lookup({"rows": [{"x": 1}, {"x": 3}]}, "rows.-1.x")
+    ([1, 3], 3)
     """
     return _walk(result, path.split("."), path)
 
@@ -75,7 +76,7 @@ def _walk(node: Any, parts: list[str], path: str) -> Any:
         if isinstance(node, list):
             if parts[i] == "*":
                 return [_walk(item, parts[i + 1 :], path) for item in node]
-            if not parts[i].isdigit() or int(parts[i]) >= len(node):
+            if not parts[i].lstrip("-").isdigit() or not -len(node) <= int(parts[i]) < len(node):
                 raise KeyError(".".join(parts[: i + 1]))
             node, i = node[int(parts[i])], i + 1
             continue
@@ -504,6 +505,21 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
     ),
     "myopia.capacity_independence": (
         _seeds("P(disconnected), largest net", f"{_M}.rows.2.disconnected", f"{_M}.rows.2.target.mean"),
+    ),
+    "myopia.worse_than_random": (
+        _proportion(
+            "ranking (standard) connectivity, barbell",
+            f"{_M}.graphs.barbell.simulated.standard.rate",
+            "paper_value.barbell.standard",
+            f"{_M}.graphs.barbell.simulated.standard.trials",
+        ),
+        Comparison(
+            "random connectivity (exact), barbell", f"{_M}.graphs.barbell.random_exact", "paper_value.barbell.random"
+        ),
+    ),
+    "myopia.dataset_size": (
+        _seeds("P(disconnected), smallest data set", f"{_M}.rows.0.disconnected", f"{_M}.theorem"),
+        _seeds("P(disconnected), largest data set", f"{_M}.rows.-1.disconnected", f"{_M}.theorem"),
     ),
     "myopia.reff_bridge": (_error("R_eff vs closed forms, max abs.", f"{_M}.max_abs_error", "tolerance.absolute_R"),),
     "myopia.reff_cost": (

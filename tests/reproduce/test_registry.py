@@ -47,4 +47,4 @@ def test_one_claim_per_module_named_after_its_id():
 def test_in_paper_order_follows_claim_modules():
     ordered = in_paper_order(reversed(all_claims()))
     assert [c.module for c in ordered] == list(CLAIM_MODULES)
-    assert ordered[0].id == "spectral.eq7_weights" and ordered[-1].id == "bridge.starvation_dynamics"
+    assert ordered[0].paper == "spectral" and ordered[-1].paper == "bridge"
