@@ -391,6 +391,22 @@ def _seeds(label: str, ours: str, paper: str | float, note: str = "") -> Compari
     return Comparison(label, f"{ours}.mean", paper, low=f"{ours}.low", high=f"{ours}.high", note=note)
 
 
+def _table_rows(trained: bool) -> tuple[Comparison, ...]:
+    """Table 1 or 2's weighted and random connectivity (floor rounding) against the paper's rows.
+
+    Simulated rankers: a proportion of ``trials`` (Wilson interval); trained ones: a mean over replicates.
+    """
+    rows = []
+    for method in ("weighted", "random"):
+        paper = f"paper_value.{method}.connectivity"
+        if trained:
+            rows.append(_seeds(f"{method} connectivity", f"{_M}.intervals_floor.{method}.connectivity", paper))
+        else:
+            ours = f"{_M}.floor.{method}"
+            rows.append(_proportion(f"{method} connectivity", f"{ours}.connectivity", paper, f"{ours}.trials"))
+    return tuple(rows)
+
+
 _FIT = "details.fits"
 _M = "measured"
 _SIMILAR_BIAS = "deeper networks have a similar bias (alpha = 1 for two layers)"
@@ -542,47 +558,11 @@ COMPARISONS: dict[str, tuple[Comparison, ...]] = {
         _seeds("bridge marginal vs p* (lambda = 2)", f"{_M}.rows.0.learned_bridge", f"{_M}.rows.0.p_star.mean"),
     ),
     "myopia.lambda_sweep": (Comparison("ranking fixed beyond lambda", f"{_M}.barbell 2xK8.ranking_fixed_beyond"),),
-    "myopia.table1_barbell": (
-        _proportion(
-            "weighted connectivity",
-            f"{_M}.floor.weighted.connectivity",
-            "paper_value.weighted.connectivity",
-            f"{_M}.floor.weighted.trials",
-        ),
-        _proportion(
-            "random connectivity",
-            f"{_M}.floor.random.connectivity",
-            "paper_value.random.connectivity",
-            f"{_M}.floor.random.trials",
-        ),
-    ),
-    "myopia.trained_table1_barbell": (
-        _seeds(
-            "weighted connectivity", f"{_M}.intervals_floor.weighted.connectivity", "paper_value.weighted.connectivity"
-        ),
-        _seeds("random connectivity", f"{_M}.intervals_floor.random.connectivity", "paper_value.random.connectivity"),
-    ),
-    "myopia.table2_chain": (
-        _proportion(
-            "weighted connectivity",
-            f"{_M}.floor.weighted.connectivity",
-            "paper_value.weighted.connectivity",
-            f"{_M}.floor.weighted.trials",
-        ),
-        _proportion(
-            "random connectivity",
-            f"{_M}.floor.random.connectivity",
-            "paper_value.random.connectivity",
-            f"{_M}.floor.random.trials",
-        ),
-    ),
+    "myopia.table1_barbell": _table_rows(trained=False),
+    "myopia.trained_table1_barbell": _table_rows(trained=True),
+    "myopia.table2_chain": _table_rows(trained=False),
     "myopia.distinct_resistance": (Comparison("|R_eff bridge 1 - bridge 2|, literal chain", f"{_M}.literal_abs_diff"),),
-    "myopia.trained_table2_chain": (
-        _seeds(
-            "weighted connectivity", f"{_M}.intervals_floor.weighted.connectivity", "paper_value.weighted.connectivity"
-        ),
-        _seeds("random connectivity", f"{_M}.intervals_floor.random.connectivity", "paper_value.random.connectivity"),
-    ),
+    "myopia.trained_table2_chain": _table_rows(trained=True),
     "myopia.fig4_visible_bridge": (
         Comparison(
             "weighted (lambda 20), worst k",
