@@ -102,8 +102,11 @@ def _parents(module: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def _imports(module: str) -> set[str]:
-    """Our modules named by the import statements of ``module`` (and their parent packages)."""
+@functools.cache
+def _imports(module: str) -> frozenset[str]:
+    """Our modules named by the import statements of ``module`` (and their parent packages).
+
+    Parsed once per process: the closures of all claims share most of their modules."""
     path = _locate(module)
     assert path is not None
     is_package = path.name == "__init__.py"
@@ -124,7 +127,7 @@ def _imports(module: str) -> set[str]:
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
     own = {name for name in found if _own(name)}
-    return {name for name in own | {p for name in own for p in _parents(name)} if _locate(name) is not None}
+    return frozenset(name for name in own | {p for name in own for p in _parents(name)} if _locate(name) is not None)
 
 
 @functools.cache
@@ -150,6 +153,7 @@ def import_closure(module: str) -> tuple[str, ...]:
     return tuple(sorted(seen))
 
 
+@functools.cache
 def _library_versions() -> dict[str, str | None]:
     versions: dict[str, str | None] = {}
     for name in FINGERPRINT_LIBRARIES:

@@ -204,8 +204,8 @@ def judge(values: Mapping[str, Any], config: Config) -> Judgement:
         return Judgement(
             "reproduced",
             f"Over a {values['size_span']:.0f}x range of training-set sizes ({n} replicate(s)) no standard model keeps "
-            f"the bridge more often than eps = {values['epsilon']:g}: P(disconnected) {cells}; 1 - eps = {goal:.3f}."
-            + lemma,
+            f"the bridge significantly more often than eps = {values['epsilon']:g} (one-sided, Bonferroni): "
+            f"P(disconnected) {cells}; 1 - eps = {goal:.3f}." + lemma,
             tol,
         )
     return Judgement(

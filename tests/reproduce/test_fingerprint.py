@@ -116,3 +116,17 @@ def test_every_claim_has_a_fingerprint_that_covers_its_own_module():
         assert claim.module in closure and "reproduce.claims" in closure
         assert "reproduce.registry" not in closure  # adding a claim must not stale every other claim
         assert len(fp.code_fingerprint(claim.module)) == 64
+
+
+def test_each_module_is_parsed_once_per_process():
+    from reproduce import fingerprint
+
+    fingerprint.import_closure.cache_clear()
+    fingerprint._imports.cache_clear()
+    fingerprint.import_closure("reproduce.myopia.table1_barbell")
+    fingerprint.import_closure("reproduce.myopia.table2_chain")  # shares most of its closure
+    info = fingerprint._imports.cache_info()
+    assert info.hits > 0 and info.misses == len(
+        set(fingerprint.import_closure("reproduce.myopia.table1_barbell"))
+        | set(fingerprint.import_closure("reproduce.myopia.table2_chain"))
+    )
