@@ -45,7 +45,7 @@ from typing import Any
 from .atomic import sha256_file, write_text_atomic
 from .claims import VERDICTS, Claim
 from .fingerprint import closure_digests, code_fingerprint
-from .overview import COMPARISONS, Point, draw_overview, format_point, lookup, points
+from .overview import COMPARISONS, VERDICT_COLOURS, Point, draw_overview, format_point, lookup, points
 from .paths import REPO_ROOT, checklist_path, discussion_path, result_path, results_dir, root_argument
 from .plotting import figure_source, stamp_source
 from .presets import PRESETS
@@ -116,7 +116,7 @@ _PLACEHOLDER = re.compile(
 )
 _SECTION = re.compile(r"^###\s+`?([a-z0-9_]+\.[a-z0-9_]+)`?(?:\s|$)", re.M)
 _IN_SHORT = re.compile(r"^In short:\s*(.+?)\s*$", re.M)
-_VERDICT_ORDER = ("reproduced", "differs", "extension (holds)", "extension (fails)", "extension")
+_VERDICT_ORDER = tuple(VERDICT_COLOURS)  # the summary's columns: the overview's verdict labels, in its order
 
 
 def format_value(value: Any) -> str:

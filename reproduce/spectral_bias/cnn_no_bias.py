@@ -36,6 +36,7 @@ from .denoisers.spectra import (
     SlopeReference,
     describe_estimate,
     draw_spectral_figure,
+    median_time_ratios,
     replicated_values,
 )
 
@@ -85,11 +86,7 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             )
             if arch == "cnn":
                 details[name] = d
-        ratios = []
-        for cnn_v, mlp_v in zip(values[f"{data}_cnn"]["per_seed"], values[f"{data}_mlp"]["per_seed"]):
-            cnn, mlp = cnn_v["tau_range"]["falling"], mlp_v["tau_range"]["falling"]
-            if cnn and mlp:
-                ratios.append(mlp["median"] / cnn["median"])
+        ratios = median_time_ratios(values[f"{data}_mlp"]["per_seed"], values[f"{data}_cnn"]["per_seed"])
         values[f"{data}_falling_median_mlp_over_cnn"] = interval(ratios) if ratios else None
     s = config.seeds
     headline = f"slope mean [95% interval] over {s} seed(s): " + "; ".join(

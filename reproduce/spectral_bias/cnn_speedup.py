@@ -39,7 +39,7 @@ from reproduce.replicates import interval, replicate_seeds
 from .circular_filters import circulant_covariance, filter_gain, simulate_filter
 from .common import error_panel
 from .denoisers.experiments import SEEDS, Budgeted, Experiment, experiment, replicate_trainings
-from .denoisers.spectra import replicated_values
+from .denoisers.spectra import median_time_ratios, replicated_values
 
 LINEAR_RTOL = 1e-3
 """Agreement of the simulated per-mode speed-up with N (interpolated crossing times on a fine grid)."""
@@ -158,15 +158,11 @@ def measure(config: Config, rng: np.random.Generator) -> Measurement:
             )[0]
             for arch in ("cnn", "mlp")
         }
-        ratios, pixels = [], runs["cnn"]["modes"]
-        for cnn, mlp in zip(runs["cnn"]["per_seed"], runs["mlp"]["per_seed"]):
-            c, m = cnn["tau_range"]["falling"], mlp["tau_range"]["falling"]
-            ratios.append(m["median"] / c["median"] if c and m else float("nan"))
-        finite = [r for r in ratios if np.isfinite(r)]
+        ratios = median_time_ratios(runs["mlp"]["per_seed"], runs["cnn"]["per_seed"])
         trained[data] = {
-            "pixels": int(pixels),
+            "pixels": int(runs["cnn"]["modes"]),
             "per_seed": ratios,
-            "ratio": interval(finite) if finite else None,
+            "ratio": interval(ratios) if ratios else None,
             "cnn_steps": runs["cnn"]["steps"],
             "mlp_steps": runs["mlp"]["steps"],
             "lr": getattr(config, f"{data}_cnn").train.lr,

@@ -108,7 +108,7 @@ def _aligned(lam: float, config: Config, L: int) -> tuple[float, np.ndarray, np.
         return u[0] - np.log(c / 2)
 
     half.terminal, half.direction = False, 1
-    scale = 1.0 / lam if L == 2 else float(escape_time(lam, config.Q, L)) if config.Q < 1 else 1.0
+    scale = 1.0 / lam if L == 2 else float(escape_time(lam, config.Q, L))  # the time scale of the flow
     span = (0.0, min(config.tau_max, 40 * scale))
     t_eval = np.geomspace(span[1] * 1e-5, span[1], 200)
     sol = solve_ivp(rhs, span, [np.log(config.Q)], events=half, t_eval=t_eval, rtol=1e-10, atol=1e-12)

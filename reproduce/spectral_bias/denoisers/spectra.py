@@ -32,6 +32,7 @@ __all__ = [
     "branches",
     "describe_estimate",
     "draw_spectral_figure",
+    "median_time_ratios",
     "recording_details",
     "replicated_values",
     "run_values",
@@ -164,6 +165,28 @@ def run_values(exp: Experiment, criterion: str = "geometric", desc: str = "train
         "steps": int(rec.steps[-1]),
     }
     return values, recording_details(rec, a)
+
+
+def median_time_ratios(numerator, denominator, branch: str = "falling") -> list[float]:
+    """Per replicate, the median emergence step of ``branch`` in ``numerator`` over that in ``denominator``.
+
+    ``numerator`` and ``denominator`` are the ``per_seed`` lists of :func:`replicated_values` of two
+    runs with the same seeds (e.g. the MLP and the CNN on one data set); replicates where either run
+    has no such branch are left out.
+
+    Examples
+    --------
+    >>> slow = [{"tau_range": {"falling": {"median": 40.0}}}, {"tau_range": {"falling": None}}]
+    >>> fast = [{"tau_range": {"falling": {"median": 20.0}}}, {"tau_range": {"falling": {"median": 5.0}}}]
+    >>> median_time_ratios(slow, fast)
+    [2.0]
+    """
+    ratios = []
+    for a, b in zip(numerator, denominator, strict=True):
+        top, bottom = a["tau_range"][branch], b["tau_range"][branch]
+        if top and bottom:
+            ratios.append(top["median"] / bottom["median"])
+    return ratios
 
 
 def replicated_values(exp: Experiment, seeds, criterion: str = "geometric", desc: str = "train") -> tuple[dict, dict]:
